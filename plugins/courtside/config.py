@@ -1,0 +1,23 @@
+"""The plugin's options in `mkdocs.yml` (each documented in docs/reference/options.md)."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class CourtsideConfig(base.Config):
+    projects = c.Type(str, default="projects")
+    """Folder of engagement files and `_policies.yml`, relative to `mkdocs.yml`."""
+
+    today = c.Optional(c.Type(str))
+    """The date the site is built for (YYYY-MM-DD); `COURTSIDE_TODAY` overrides it."""
+
+    client_dir = c.Type(str, default="c")
+    """Folder of the client pages: each lives at `<client_dir>/<share>/`."""
+
+    board = c.Type(bool, default=True)
+    """Publish the status board; `false` writes the client pages alone (safe on any host)."""
+
+    board_path = c.Type(str, default="board")
+    """Where the board and `board.json` go; make it a secret on a host without access control."""

@@ -1,0 +1,278 @@
+"""The date rules of format.md: start, the promise and target chains, baseline, ball.
+
+Everything here is a plain function of the validated terms, the working-day calendar and
+`today`. The *promise* chain (buffered durations) is what the client is told; the
+*target* chain (raw durations) is what we aim for internally; the *baseline* is the
+promise chain as it was the day the dates were assigned (no recorded dates, no today).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_CEILING, Decimal
+
+from .model import Engagement, Stage
+from .money import round_money
+from .workcal import WorkCalendar
+
+Recorded = bool
+"""Whether a chain honours recorded dates (`started`, `done`, `paid`) and `today`."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """One stage in one chain."""
+
+    opens: date
+    due: date
+    end: date
+    late_by: int  # working days past `due` (0 when on time); meaningful in the promise chain
+    restarted: bool  # opens was pushed by the client consequence of the previous stage
+    gated: bool  # opens was held by an unpaid or late gate payment
+
+
+@dataclass(frozen=True)
+class StagePlan:
+    """A stage with every computed value: what the board, page and calendar show."""
+
+    index: int
+    stage: Stage
+    promised: int  # working days told to the client
+    target: int  # working days we aim for
+    promise: Link | None  # None for a proposal
+    target_link: Link | None
+    baseline_due: date | None
+    late_by: int | None  # promise chain; None for a proposal
+    early_by: int | None  # working days done before the promised due (our record)
+    consequence: bool  # late past grace (client) or late at all (us)
+    weeks_late: int  # for our stages: started weeks late, the basis of the credit
+    state: str  # done | late | in-progress | upcoming | proposed
+
+    @property
+    def name(self) -> str:
+        return self.stage.name
+
+    @property
+    def owner(self) -> str:
+        return self.stage.owner
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The whole engagement's timeline on `today`."""
+
+    today: date
+    start: date | None
+    stages: list[StagePlan]
+    state: str  # on-hold | cancelled | proposal | scheduled | done | active
+    ball: str | None  # us | client | None when every stage is done
+    current: StagePlan | None  # the first stage not done
+    waiting: int | None  # working days the ball has been in that court
+    drift: int | None  # working days the final due moved since the baseline (signed)
+    credit: Decimal | None  # owed to the client for our late stages
+    final_due: date | None
+    baseline_final_due: date | None
+
+    @property
+    def dated(self) -> bool:
+        return self.start is not None
+
+
+def durations(terms: Engagement, stage: Stage) -> tuple[int, int]:
+    """(promised, target) working days: our stages carry the under-promise buffer."""
+    if stage.owner == "us":
+        promised = int((stage.days * (1 + terms.buffer)).to_integral_value(ROUND_CEILING))
+        return promised, stage.days
+    return stage.days, stage.days
+
+
+def deposit_paid(terms: Engagement) -> tuple[bool, date | None]:
+    """(whether the work may start, the deposit's paid date if there is a deposit)."""
+    for payment in terms.payments:
+        if payment.due == "signing":
+            return payment.paid is not None, payment.paid
+    return True, None
+
+
+def start_date(terms: Engagement, cal: WorkCalendar) -> date | None:
+    """`wd(start)` when given, else `next(max(signed, deposit paid))`; None for a proposal."""
+    if terms.signed is None:
+        return None
+    ready, paid = deposit_paid(terms)
+    if not ready:
+        return None
+    if terms.start is not None:
+        return cal.wd(terms.start)
+    return cal.next(max(terms.signed, paid) if paid else terms.signed)
+
+
+def gates(terms: Engagement) -> dict[str, list[date | None]]:
+    """Stage name -> paid dates (None while unpaid) of gate payments due on that stage."""
+    held: dict[str, list[date | None]] = {}
+    for payment in terms.payments:
+        if payment.gate:
+            held.setdefault(payment.due, []).append(payment.paid)
+    return held
+
+
+def chain(
+    terms: Engagement,
+    cal: WorkCalendar,
+    start: date,
+    lengths: list[int],
+    today: date | None,
+    promise_late: list[int] | None = None,
+) -> list[Link]:
+    """One chain, stage by stage (format.md, "The date rules", steps 1 to 4).
+
+    `today=None` computes the baseline: recorded dates and today are ignored.
+    `promise_late` carries the promise chain's `late_by` into the target chain, because the
+    client consequence is decided on promised dates only.
+    """
+    grace = terms.consequences.client.grace
+    restart = terms.consequences.client.restart
+    held = gates(terms) if today is not None else {}
+    links: list[Link] = []
+    for index, (stage, length) in enumerate(zip(terms.stages, lengths, strict=True)):
+        restarted = gated = False
+        if index == 0:
+            opens = start
+        else:
+            previous, before = links[-1], terms.stages[index - 1]
+            opens = cal.next(previous.end)
+            late = promise_late[index - 1] if promise_late is not None else previous.late_by
+            if before.owner == "client" and late > grace:
+                opens, restarted = cal.add(previous.end, 1 + restart), True
+            for paid in held.get(before.name, ()):
+                floor = cal.next(paid if paid is not None else today)  # type: ignore[arg-type]
+                if floor > opens:
+                    opens, gated = floor, True
+        recorded = today is not None
+        if recorded and stage.started is not None:
+            opens, restarted, gated = stage.started, False, False
+        due = cal.add(opens, length - 1) if length > 1 else opens
+        done = stage.done if recorded else None
+        if done is not None:
+            end, late_by = done, cal.between(due, done)
+        elif today is not None and due < today:
+            end, late_by = today, cal.between(due, today)
+        else:
+            end, late_by = due, 0
+        links.append(Link(opens, due, end, late_by, restarted, gated))
+    return links
+
+
+def signed_between(cal: WorkCalendar, a: date, b: date) -> int:
+    """Working days from a to b, negative when b is before a."""
+    return cal.between(a, b) if b >= a else -cal.between(b, a)
+
+
+def stage_state(stage: Stage, link: Link | None, today: date) -> str:
+    if link is None:
+        return "proposed"
+    if stage.done is not None:
+        return "done"
+    if link.due < today:
+        return "late"
+    if link.opens <= today:
+        return "in-progress"
+    return "upcoming"
+
+
+def credit_owed(terms: Engagement, weeks_late: int) -> Decimal | None:
+    """`fee * min(cap, discount * weeks late)`, rounded to the currency's minor unit."""
+    if terms.fee is None:
+        return None
+    rate = min(terms.consequences.us.cap, terms.consequences.us.discount * weeks_late)
+    return round_money(terms.fee * rate, terms.currency)
+
+
+def schedule(terms: Engagement, cal: WorkCalendar, today: date) -> Schedule:
+    """Every date of the engagement on `today`."""
+    lengths = [durations(terms, stage) for stage in terms.stages]
+    start = start_date(terms, cal)
+    promise = target = baseline = None
+    if start is not None:
+        promise = chain(terms, cal, start, [p for p, _ in lengths], today)
+        target = chain(
+            terms, cal, start, [t for _, t in lengths], today, [link.late_by for link in promise]
+        )
+        baseline = chain(terms, cal, start, [p for p, _ in lengths], None)
+
+    grace = terms.consequences.client.grace
+    per_week = cal.workdays_per_week
+    plans: list[StagePlan] = []
+    for index, stage in enumerate(terms.stages):
+        link = promise[index] if promise else None
+        late_by = link.late_by if link else None
+        if stage.owner == "client":
+            consequence, weeks = late_by is not None and late_by > grace, 0
+        else:
+            consequence = bool(late_by)
+            weeks = math.ceil(late_by / per_week) if late_by else 0
+        early_by = cal.between(stage.done, link.due) if link and stage.done else None
+        plans.append(
+            StagePlan(
+                index=index,
+                stage=stage,
+                promised=lengths[index][0],
+                target=lengths[index][1],
+                promise=link,
+                target_link=target[index] if target else None,
+                baseline_due=baseline[index].due if baseline else None,
+                late_by=late_by,
+                early_by=early_by,
+                consequence=consequence,
+                weeks_late=weeks,
+                state=stage_state(stage, link, today),
+            )
+        )
+
+    current = next((plan for plan in plans if plan.stage.done is None), None)
+    if terms.status:
+        state = terms.status
+    elif start is None:
+        state = "proposal"
+    elif start > today:
+        state = "scheduled"
+    elif current is None:
+        state = "done"
+    else:
+        state = "active"
+    waiting = None
+    if current is not None and current.promise is not None:
+        waiting = cal.between(current.promise.opens, today)
+    final_due = promise[-1].due if promise else None
+    baseline_final = baseline[-1].due if baseline else None
+    drift = signed_between(cal, baseline_final, final_due) if promise and baseline else None
+    return Schedule(
+        today=today,
+        start=start,
+        stages=plans,
+        state=state,
+        ball=current.owner if current else None,
+        current=current,
+        waiting=waiting,
+        drift=drift,
+        credit=credit_owed(terms, sum(plan.weeks_late for plan in plans)),
+        final_due=final_due,
+        baseline_final_due=baseline_final,
+    )
+
+
+def could_open_problems(terms: Engagement, plan: Schedule) -> list[tuple[tuple[str | int, ...], str]]:
+    """A `done` before its stage could open is a typo, not a schedule (field path, message)."""
+    found = []
+    for stage_plan in plan.stages:
+        link, done = stage_plan.promise, stage_plan.stage.done
+        if link is not None and done is not None and done < link.opens:
+            found.append(
+                (
+                    ("stages", stage_plan.index, "done"),
+                    f"done {done} is before the stage could open ({link.opens}); "
+                    "record `started` if the work really began earlier",
+                )
+            )
+    return found

@@ -1,0 +1,452 @@
+"""Working days: which dates count, and arithmetic over them.
+
+Every date Courtside promises (stage due dates, lateness, waiting time, drift) is
+counted in working days of one calendar, so this module is the single place that
+decides what a working day is (see "The date rules" in the format):
+
+* a weekday listed in ``workdays``,
+* that is not a public holiday of ``country``/``subdivision`` as the ``holidays``
+  package gives it,
+* and is not in ``closed``;
+* a date in ``open`` is always a working day, whatever else is true of it.
+
+Why it is built the way it is:
+
+* A build computes thousands of dates over the same few calendars, and a
+  careless ``add`` or ``between`` would walk day by day over years.  Here a
+  calendar counts working days in O(log n): plain weekday arithmetic for whole
+  weeks, corrected by two sorted lists of exceptions (workday-weekdays that are
+  *not* working, and other days that *are*), counted with ``bisect``.
+  ``add`` gallops forward to bracket its answer and then bisects, so it never
+  loops per day either, and it always stops (at ``LAST`` at the latest).
+* Generating 100 years of holidays up front is wasted work; holidays are fetched
+  one year at a time, only for the years a question touches, and cached at
+  module level per (country, subdivision, year, language) so every calendar in
+  the process shares them.
+* Holiday names are always requested in an explicit language: left to itself the
+  ``holidays`` package picks the language from the environment (``LANG`` and
+  friends), and the same site must build the same way on every machine.
+
+Nothing here reads files or the clock itself; ``today`` is the caller's business.
+(The ``holidays`` package does read its own bundled translation files.)
+"""
+
+from __future__ import annotations
+
+import warnings
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from functools import cache, lru_cache
+from types import MappingProxyType
+
+import holidays as _holidays
+
+__all__ = [
+    "FIRST",
+    "LAST",
+    "WEEKDAYS",
+    "OutOfRange",
+    "WorkCalendar",
+    "calendar_for",
+    "country_supported",
+    "subdivision_supported",
+    "supported_subdivisions",
+]
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+"""Weekday names as written in ``calendar.workdays``, in ``date.weekday()`` order."""
+
+FIRST = date(2000, 1, 1)
+LAST = date(2100, 12, 31)
+"""The supported range: wide enough for any engagement, narrow enough that a
+runaway computation (say, a calendar with no working days) stops quickly."""
+
+_FIRST_ORD = FIRST.toordinal()
+_LAST_ORD = LAST.toordinal()
+DEFAULT_WORKDAYS = ("mon", "tue", "wed", "thu", "fri")
+
+
+class OutOfRange(ValueError):
+    """A computed or given date falls outside FIRST..LAST."""
+
+
+def _ord(d: object, what: str = "date") -> int:
+    """The ordinal of a plain date in range; refuses anything else, loudly.
+
+    ``datetime`` is refused too: it is a subclass of ``date`` but compares
+    unequal to every date, which would silently break every lookup below.
+    """
+    if not isinstance(d, date) or isinstance(d, datetime):
+        raise TypeError(f"{what} must be a date, not {type(d).__name__}: {d!r}")
+    o = d.toordinal()
+    if not _FIRST_ORD <= o <= _LAST_ORD:
+        raise OutOfRange(
+            f"{what} {d.isoformat()} is outside the supported range {FIRST.isoformat()}..{LAST.isoformat()}"
+        )
+    return o
+
+
+# --- The holidays package, wrapped -------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _supported() -> Mapping[str, tuple[str, ...]]:
+    """Country codes (and their aliases such as ``USA``) -> subdivision codes.
+
+    Cached because the package rebuilds the whole mapping on every call.
+    """
+    return MappingProxyType(
+        {code: tuple(subs) for code, subs in _holidays.list_supported_countries().items()}
+    )
+
+
+def country_supported(code: str) -> bool:
+    """Whether the ``holidays`` package knows this country code (exact case: ``US``)."""
+    return isinstance(code, str) and code in _supported()
+
+
+def supported_subdivisions(country: str) -> list[str]:
+    """The subdivision codes of a country, for "did you mean" messages; [] if unknown."""
+    if not country_supported(country):
+        return []
+    return list(_supported()[country])
+
+
+@cache
+def subdivision_supported(country: str, subdivision: str) -> bool:
+    """Whether ``holidays`` accepts this subdivision for this country.
+
+    Asks the package itself rather than the code list, so that the aliases it
+    accepts (``California``, ``England``) are accepted here too.
+    """
+    if not country_supported(country) or not isinstance(subdivision, str):
+        return False
+    try:
+        _holidays.country_holidays(country, subdiv=subdivision)
+    except NotImplementedError:
+        return False
+    return True
+
+
+@cache
+def _languages(country: str) -> tuple[str, tuple[str, ...]]:
+    """The package's default language for a country, and all it supports."""
+    entity = _holidays.country_holidays(country)
+    default = entity.default_language or "en_US"
+    return default, tuple(entity.supported_languages or (default,))
+
+
+def _resolve_language(country: str, language: str | None) -> str:
+    """Map a site language (``en``, ``es``, ``ru``, ``ar`` or a locale) to one the
+    package supports for this country; fall back to the country's own language.
+
+    Never returns something unsupported: the package would then silently take
+    the language from the environment, and builds would differ by machine.
+    """
+    default, supported = _languages(country)
+    if not language:
+        return default
+    if language in supported:
+        return language
+    prefix = language.split("_")[0].split("-")[0].lower()
+    if default.split("_")[0] == prefix:
+        return default
+    candidates = sorted(s for s in supported if s.split("_")[0] == prefix)
+    if f"{prefix}_US" in candidates:  # the package's usual English
+        return f"{prefix}_US"
+    return candidates[0] if candidates else default
+
+
+@cache
+def _year_holidays(country: str, subdivision: str | None, year: int, language: str) -> Mapping[date, str]:
+    """Public holidays of one year, date -> name, shared by every calendar.
+
+    One year at a time because a calendar rarely needs more than two or three,
+    and the cache key includes the language only because the names do; the
+    dates never depend on it.  Dates the package might put outside ``year``
+    are dropped so that each date is owned by exactly one cache entry.  (The
+    package already files an observed holiday under the year it is observed
+    in, e.g. New Year's Day 2028 observed on 2027-12-31 comes with 2027.)
+
+    The package warns when a year is outside what it knows for a country (India
+    before 2001, say); the answer is then simply "no holidays", which is all a
+    build can do about it, so the warning is silenced rather than shown to users.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        found = _holidays.country_holidays(country, subdiv=subdivision, years=year, language=language)
+    return MappingProxyType({d: name for d, name in sorted(found.items()) if d.year == year})
+
+
+# --- The calendar -------------------------------------------------------------
+
+
+class WorkCalendar:
+    """One set of working-day rules, answering date questions in O(log n).
+
+    Counting works on ordinals.  ``_cum[r]`` is how many of the first ``r``
+    weekdays (Monday first) are workdays, so the number of workday-weekdays in
+    ``[1, o]`` (ordinal 1 is a Monday) is ``full_weeks * per_week + _cum[rest]``.
+    Two sorted lists correct that count:
+
+    * ``_minus``: ordinals on a workday-weekday that are not working (closed or
+      a holiday, and not open);
+    * ``_plus``: ordinals on another weekday that are working (open).
+
+    ``_plus`` and the closed part of ``_minus`` are known at construction.
+    Holidays are merged into ``_minus`` lazily, for a contiguous span of years
+    (``_span``) that grows as questions need it; between two dates the count is
+    right as soon as every year they touch is in the span.  The lists are
+    replaced, never mutated, so a reader holding one sees a consistent snapshot.
+
+    Instances are cheap to query but not free to build; use :func:`calendar_for`
+    to share one per distinct set of arguments.
+    """
+
+    def __init__(
+        self,
+        workdays: Iterable[str] = DEFAULT_WORKDAYS,
+        country: str | None = None,
+        subdivision: str | None = None,
+        closed: Iterable[date] = (),
+        open: Iterable[date] = (),  # noqa: A002 - the policy key is called `open`
+    ) -> None:
+        if isinstance(workdays, str):
+            raise TypeError(f"workdays must be a list of weekday names, not the string {workdays!r}")
+        days: set[int] = set()
+        for name in workdays:
+            if name not in WEEKDAYS:
+                raise ValueError(f"unknown weekday {name!r} in workdays; use {', '.join(WEEKDAYS)}")
+            days.add(WEEKDAYS.index(name))
+        if subdivision is not None and country is None:
+            raise ValueError(f"subdivision {subdivision!r} given without a country")
+        if country is not None and not country_supported(country):
+            raise ValueError(f"the holidays package does not know the country {country!r}")
+        if subdivision is not None and not subdivision_supported(country, subdivision):
+            known = ", ".join(supported_subdivisions(country)) or "none"
+            raise ValueError(
+                f"the holidays package does not know the subdivision {subdivision!r} "
+                f"of {country}; known: {known}"
+            )
+
+        self._days = frozenset(days)
+        self._mask = tuple(i in days for i in range(7))
+        cum = [0]
+        for i in range(7):
+            cum.append(cum[-1] + self._mask[i])
+        self._cum = tuple(cum)
+        self._per_week = len(days)
+        self._country = country
+        self._subdivision = subdivision
+        self._language = _resolve_language(country, None) if country else ""
+
+        self._open = frozenset(_ord(d, "open date") for d in open)
+        self._closed = frozenset(_ord(d, "closed date") for d in closed)
+        self._plus = sorted(o for o in self._open if not self._is_workday(o))
+        self._minus = sorted(o for o in self._closed if self._is_workday(o) and o not in self._open)
+        # Holidays only ever remove workday-weekdays, so with none (or with no
+        # country) there is nothing to fetch, ever.
+        self._needs_holidays = bool(country) and self._per_week > 0
+        self._span: tuple[int, int] | None = None
+
+    # -- helpers ---------------------------------------------------------------
+
+    def _is_workday(self, o: int) -> bool:
+        """Whether ordinal ``o`` falls on a weekday listed in workdays."""
+        return self._mask[(o - 1) % 7]
+
+    def _weekday_count(self, o: int) -> int:
+        """Workday-weekdays in ordinals ``[1, o]``: whole weeks, then the rest."""
+        weeks, rest = divmod(o, 7)
+        return weeks * self._per_week + self._cum[rest]
+
+    def _load(self, first_year: int, last_year: int) -> list[int]:
+        """Make sure holidays of ``first_year..last_year`` are in ``_minus``; return it.
+
+        The span is kept contiguous so that one range check answers "is
+        everything between these two dates loaded?"; gaps a question jumps over
+        get loaded too, which costs little (a year is about a millisecond, once
+        per process).
+        """
+        span = self._span
+        if not self._needs_holidays or (span is not None and span[0] <= first_year and last_year <= span[1]):
+            return self._minus
+        lo, hi = (
+            (first_year, last_year)
+            if span is None
+            else (
+                min(first_year, span[0]),
+                max(last_year, span[1]),
+            )
+        )
+        new: list[int] = []
+        for year in range(lo, hi + 1):
+            if span is not None and span[0] <= year <= span[1]:
+                continue
+            for d in _year_holidays(self._country, self._subdivision, year, self._language):
+                o = d.toordinal()
+                if self._is_workday(o) and o not in self._open and o not in self._closed:
+                    new.append(o)
+        if new:
+            self._minus = sorted(self._minus + new)
+        self._span = (lo, hi)
+        return self._minus
+
+    def _cumulative(self, o: int, minus: list[int]) -> int:
+        """Working days up to ``o`` relative to a fixed origin; only differences
+        between two such values (taken with the same ``minus``) mean anything."""
+        return self._weekday_count(o) - bisect_right(minus, o) + bisect_right(self._plus, o)
+
+    # -- the date rules ----------------------------------------------------------
+
+    @property
+    def workdays_per_week(self) -> int:
+        """How many weekdays are workdays: turns working days late into weeks late."""
+        return self._per_week
+
+    @property
+    def workdays(self) -> tuple[str, ...]:
+        """The workdays, in week order starting Monday."""
+        return tuple(WEEKDAYS[i] for i in sorted(self._days))
+
+    @property
+    def country(self) -> str | None:
+        """The ``holidays`` country code, or None for no public holidays."""
+        return self._country
+
+    @property
+    def subdivision(self) -> str | None:
+        """The ``holidays`` subdivision code, if any."""
+        return self._subdivision
+
+    def is_working(self, d: date) -> bool:
+        """Whether ``d`` is a working day; ``open`` wins over everything else."""
+        o = _ord(d)
+        if o in self._open:
+            return True
+        if not self._is_workday(o) or o in self._closed:
+            return False
+        if self._country:
+            return d not in _year_holidays(self._country, self._subdivision, d.year, self._language)
+        return True
+
+    def between(self, a: date, b: date) -> int:
+        """The number of working days ``x`` with ``a < x <= b``; 0 when ``b <= a``.
+
+        Half-open on the left so that ``between(d, add(d, n)) == n`` and lateness
+        ``between(due, done)`` is 0 when done on the due date.
+        """
+        ao, bo = _ord(a, "start date"), _ord(b, "end date")
+        if bo <= ao:
+            return 0
+        minus = self._load(a.year, b.year)
+        return self._cumulative(bo, minus) - self._cumulative(ao, minus)
+
+    def add(self, d: date, n: int) -> date:
+        """The ``n``-th working day after ``d`` (``n >= 1``).
+
+        Gallops forward (first guess: enough whole weeks for ``n`` workdays,
+        then doubling) until the count reaches ``n``, then bisects for the
+        first date where it does.  Since ``between(d, x)`` rises by at most one
+        a day, that date has exactly ``n``.  Raises OutOfRange if there are not
+        ``n`` working days after ``d`` up to ``LAST``.
+        """
+        o = _ord(d)
+        if isinstance(n, bool) or not isinstance(n, int):
+            raise TypeError(f"n must be an integer, not {type(n).__name__}: {n!r}")
+        if n < 1:
+            raise ValueError(f"n must be at least 1, not {n}")
+
+        lo = o  # invariant: fewer than n working days in (o, lo]
+        step = 7 * (n // self._per_week + 1) if self._per_week else 7
+        while True:
+            hi = min(_LAST_ORD, lo + step)
+            minus = self._load(d.year, date.fromordinal(hi).year)
+            base = self._cumulative(o, minus)
+            if self._cumulative(hi, minus) - base >= n:
+                break
+            if hi == _LAST_ORD:
+                raise OutOfRange(
+                    f"{n} working day{'s' if n != 1 else ''} after {d.isoformat()} would "
+                    f"fall outside the supported range {FIRST.isoformat()}..{LAST.isoformat()}"
+                )
+            lo, step = hi, step * 2
+        # first x in (lo, hi] with count(x) >= n
+        target = base + n
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if self._cumulative(mid, minus) >= target:
+                hi = mid
+            else:
+                lo = mid
+        return date.fromordinal(hi)
+
+    def next(self, d: date) -> date:
+        """The first working day after ``d``: ``add(d, 1)``."""
+        return self.add(d, 1)
+
+    def wd(self, d: date) -> date:
+        """``d`` itself if it is a working day, else the next one."""
+        return d if self.is_working(d) else self.next(d)
+
+    def holidays_between(self, a: date, b: date, language: str | None = None) -> list[tuple[date, str]]:
+        """Public holidays in ``a..b`` inclusive, with their names, for display.
+
+        Exactly what the ``holidays`` package lists, in date order: holidays on
+        non-workdays or in ``open`` are included (filter with ``is_working`` if
+        only the ones that cost a working day are wanted), ``closed`` days are
+        not (they are ours, not public).  ``language`` is a site language such
+        as ``en``/``es``/``ru``/``ar`` or a locale; names fall back to the
+        country's own language (also what None gives) when the package has no
+        translation.  Two
+        holidays on one date come as one entry, names joined by ``"; "``.
+        """
+        _ord(a, "start date")
+        _ord(b, "end date")
+        if not self._country or b < a:
+            return []
+        lang = _resolve_language(self._country, language)
+        out: list[tuple[date, str]] = []
+        for year in range(a.year, b.year + 1):
+            table = _year_holidays(self._country, self._subdivision, year, lang)
+            out.extend((d, name) for d, name in table.items() if a <= d <= b)
+        return out
+
+    def __repr__(self) -> str:
+        return (
+            f"WorkCalendar(workdays={self.workdays!r}, country={self._country!r}, "
+            f"subdivision={self._subdivision!r}, closed={len(self._closed)} dates, "
+            f"open={len(self._open)} dates)"
+        )
+
+
+def calendar_for(
+    workdays: Iterable[str] = DEFAULT_WORKDAYS,
+    country: str | None = None,
+    subdivision: str | None = None,
+    closed: Iterable[date] = (),
+    open: Iterable[date] = (),  # noqa: A002 - the policy key is called `open`
+) -> WorkCalendar:
+    """A shared WorkCalendar for these rules.
+
+    Thousands of engagements usually share a handful of calendars; one instance
+    each keeps their lazily merged holiday lists (and the work of building
+    them) shared too.  Arguments are normalised to sets first, so the order and
+    repetition of workdays, closed and open dates do not matter.
+    """
+    if isinstance(workdays, str):
+        raise TypeError(f"workdays must be a list of weekday names, not the string {workdays!r}")
+    return _calendar_for(frozenset(workdays), country, subdivision, frozenset(closed), frozenset(open))
+
+
+@lru_cache(maxsize=256)
+def _calendar_for(
+    workdays: frozenset[str],
+    country: str | None,
+    subdivision: str | None,
+    closed: frozenset[date],
+    open: frozenset[date],  # noqa: A002
+) -> WorkCalendar:
+    """The cached half of :func:`calendar_for`, keyed on normalised arguments."""
+    return WorkCalendar(workdays, country, subdivision, closed, open)

@@ -1,0 +1,479 @@
+"""Read front matter and `_policies.yml` into plain data plus a line for every field.
+
+The YAML is parsed once, as a stream of events from PyYAML's safe parser (libyaml's
+``CSafeLoader`` when it is installed, else ``SafeLoader``); this module turns the events
+into plain Python values itself, so it decides what a plain scalar means and records
+the file line of every key and list item on the way. It never raises anything but
+:class:`Invalid`, which carries every problem found in the file.
+
+Scalars (close to the YAML 1.2 core schema, not YAML 1.1):
+
+- quoted (``'...'``, ``"..."``), block (``|``, ``>``) and ``!``/``!!str`` tagged
+  scalars are strings, always;
+- ``~``, ``null``, ``Null``, ``NULL`` and nothing at all are ``None``;
+- only ``true``/``True``/``TRUE`` and ``false``/``False``/``FALSE`` are booleans:
+  ``yes``, ``no``, ``NO``, ``on``, ``off``, ``y`` and ``n`` stay strings;
+- plain decimal integers, optionally signed, are ``int``: ``12``, ``-3``, ``+4``.
+  A leading zero keeps the text a string (``0123`` -> ``"0123"``, so codes like
+  zip codes survive), and so do ``0o17``, ``0x1F``, ``0b101`` and ``1_000``;
+- plain decimals such as ``12000.50``, ``.5``, ``1e3`` are ``decimal.Decimal`` built
+  from the source text (never ``float``); ``.inf`` and ``.nan`` are a problem;
+- everything else is a string: ``10:00`` and other sexagesimal numbers, dates
+  ``2026-03-02`` (even impossible ones such as ``2026-02-30``), timestamps, ``=``.
+
+Keys are the text of the key as written (``1: x`` has the key ``"1"``, ``true: x``
+the key ``"true"``); a null key, a list or mapping as key, a duplicate key, an alias
+(``*name``) and a merge key (``<<``) are problems. Anchors (``&name``) are ignored.
+Tags other than ``!``, ``!!str``, ``!!int``, ``!!float``, ``!!bool``, ``!!null``,
+``!!map`` and ``!!seq`` are problems.
+
+Line numbers are 1-based lines of the file, counted by ``\\n``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+
+from .problems import Invalid, Problem, field_name
+
+Loader = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+
+Lines = dict[tuple[str | int, ...], int]
+
+NO_FRONT_MATTER = (
+    "no front matter: an engagement starts with a line '---', then its fields, then a line '---'"
+)
+UNCLOSED_FRONT_MATTER = (
+    "front matter is not closed: after the fields, add a line '---' "
+    "(an engagement starts with a line '---', then its fields, then a line '---')"
+)
+TOP_LEVEL = "expected fields like 'client: ...' at the top level"
+TOP_LEVEL_POLICIES = "expected fields like 'currency: USD' at the top level"
+TAB = "tab used for indentation; YAML needs spaces"
+
+
+@dataclass
+class Located:
+    """A YAML mapping as plain values, with the file line of every field and item."""
+
+    data: dict[str, Any]
+    lines: Lines = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 0
+
+    def line_of(self, path: Sequence[str | int]) -> int:
+        """Line of the longest prefix of ``path`` that is known, else of the YAML."""
+        path = tuple(path)
+        lines = self.lines
+        for end in range(len(path), 0, -1):
+            line = lines.get(path[:end])
+            if line is not None:
+                return line
+        return lines.get((), 1)
+
+
+# -- splitting -------------------------------------------------------------------------
+
+_OPEN = re.compile(r"---[ \t]*\r?(?:\n|\Z)")
+_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+
+
+def read_front_matter(text: str, file: str) -> Located:
+    """Read a Markdown file that starts with YAML front matter between ``---`` lines."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    opening = _OPEN.match(text)
+    if opening is None:
+        raise Invalid([Problem(file, 1, "", NO_FRONT_MATTER)])
+    start = opening.end()
+    closing = _CLOSE.search(text, start)
+    if closing is None:
+        raise Invalid([Problem(file, 1, "", UNCLOSED_FRONT_MATTER)])
+    source = text[start : closing.start()]
+    close_line = 2 + source.count("\n")
+    nl = text.find("\n", closing.end())
+    body = "" if nl < 0 else text[nl + 1 :]
+    located = _load(source, file, 2, TOP_LEVEL)
+    located.body = body
+    located.body_line = close_line + 1
+    return located
+
+
+def read_yaml(text: str, file: str) -> Located:
+    """Read a whole YAML file (``_policies.yml``) that holds one mapping."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return _load(text, file, 1, TOP_LEVEL_POLICIES)
+
+
+# -- scalars ---------------------------------------------------------------------------
+
+_NOTHING = object()  # "no value": a key still to come, a skipped value, an empty stream
+_BAD_NUMBER = object()
+
+_WORDS: dict[str, Any] = {
+    "": None, "~": None, "null": None, "Null": None, "NULL": None,
+    "true": True, "True": True, "TRUE": True,
+    "false": False, "False": False, "FALSE": False,
+}  # fmt: skip
+_NUMBER_START = frozenset("0123456789+-.")
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_DECIMAL = re.compile(r"[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_INF_NAN = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z")
+
+
+def _plain(text: str) -> Any:
+    """The value of a plain (unquoted, untagged) scalar; _BAD_NUMBER for .inf/.nan."""
+    if text in _WORDS:
+        return _WORDS[text]
+    if text[0] in _NUMBER_START:
+        if _INT.match(text):
+            try:
+                return int(text)
+            except ValueError:  # more digits than int() accepts from text
+                return _BAD_NUMBER
+        if _DECIMAL.match(text):
+            try:
+                return Decimal(text)
+            except InvalidOperation:  # exponent out of range
+                return _BAD_NUMBER
+        if _INF_NAN.match(text):
+            return _BAD_NUMBER
+    return text
+
+
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_TYPED = {
+    "tag:yaml.org,2002:int": ("an integer", lambda v: type(v) is int),
+    "tag:yaml.org,2002:float": ("a number", lambda v: type(v) in (int, Decimal)),
+    "tag:yaml.org,2002:bool": ("true or false", lambda v: type(v) is bool),
+    "tag:yaml.org,2002:null": ("null", lambda v: v is None),
+}
+_COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
+def _tag_name(tag: str) -> str:
+    return _show("!!" + tag[18:] if tag.startswith("tag:yaml.org,2002:") else tag)
+
+
+def _show(text: str, width: int = 40) -> str:
+    """Text for a message: one line, at most about ``width`` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+# -- line numbers ----------------------------------------------------------------------
+
+_ODD_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+# What YAML refuses to read (PyYAML's reader.NON_PRINTABLE); lone surrogates included.
+_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+
+
+def _line_table(source: str, first: int) -> Sequence[int]:
+    """File line (1-based) for each YAML mark line (0-based).
+
+    YAML also breaks lines at a lone ``\\r``, U+0085, U+2028 and U+2029; the file's lines
+    are counted by ``\\n`` only, so such text needs a real table.
+    """
+    count = source.count("\n") + source.count("\r") + 3
+    if _ODD_BREAK.search(source) is None:
+        return range(first, first + count)
+    table = [first]
+    line = first
+    for brk in _BREAK.finditer(source):
+        if "\n" in brk.group():
+            line += 1
+        table.append(line)
+    table.extend([line] * 2)
+    return table
+
+
+# -- loading ---------------------------------------------------------------------------
+
+
+class _Frame:
+    """A mapping or list being built."""
+
+    __slots__ = ("is_map", "container", "path", "record", "key", "keep", "firsts", "line")
+
+    def __init__(self, is_map: bool, path: tuple[str | int, ...], record: bool, line: int):
+        self.is_map = is_map
+        self.container: Any = {} if is_map else []
+        self.path = path
+        self.record = record  # record lines under it (not inside a duplicate's value)
+        self.key: Any = _NOTHING  # maps: the key whose value comes next, or _NOTHING
+        self.keep = True  # maps: store the value that comes next
+        self.firsts: dict[str, int] = {}  # maps: line of each key
+        self.line = line
+
+
+def _load(source: str, file: str, first: int, top_level: str) -> Located:
+    """Parse ``source`` (YAML whose first line is file line ``first``) into a Located."""
+    problems: list[Problem] = []
+    if _NON_PRINTABLE.search(source) is not None:
+        for m in _NON_PRINTABLE.finditer(source):
+            line = first + source.count("\n", 0, m.start())
+            problems.append(
+                Problem(file, line, "", f"character U+{ord(m.group()):04X} is not allowed in YAML")
+            )
+        raise Invalid(problems)
+
+    table = _line_table(source, first)
+    lines: Lines = {(): first}
+    root: Any = _NOTHING
+    root_line = first
+    stack: list[_Frame] = []
+    documents = 0
+    loader = Loader(source)
+    get_event = loader.get_event
+
+    def add(value: Any, line: int) -> None:
+        """Put a finished value into the frame on top of the stack (or make it the root)."""
+        nonlocal root, root_line
+        if not stack:
+            root, root_line = value, line
+            return
+        top = stack[-1]
+        if not top.is_map:
+            top.container.append(value)
+        elif top.key is _NOTHING:  # a list, mapping or alias where a key belongs
+            top.key, top.keep = None, False
+        else:
+            if top.keep:
+                top.container[top.key] = value
+            top.key, top.keep = _NOTHING, True
+
+    def start(line: int) -> tuple[tuple[str | int, ...], bool]:
+        """Path of a value that starts at ``line``, and whether to record lines under it."""
+        if not stack:
+            return (), True
+        top = stack[-1]
+        if not top.is_map:
+            path = (*top.path, len(top.container))
+            if top.record:
+                lines[path] = line
+            return path, top.record
+        if top.key is _NOTHING:
+            problems.append(
+                Problem(
+                    file, line, field_name(top.path), "a field name must be plain text, not a list or mapping"
+                )
+            )
+            return top.path, False
+        if top.key is None:
+            return top.path, False
+        return (*top.path, top.key), top.record and top.keep
+
+    def key(top: _Frame, event: ScalarEvent, line: int) -> None:
+        """Take a scalar where a mapping expects a key."""
+        text, tag, plain = event.value, event.tag, event.implicit[0]
+        path = top.path
+        top.key, top.keep = None, False
+        if tag is not None and tag != "!" and tag != _STR and tag not in _TYPED:
+            problems.append(Problem(file, line, field_name(path), f"unsupported tag '{_tag_name(tag)}'"))
+        elif text == "":
+            problems.append(Problem(file, line, field_name(path), "missing field name before ':'"))
+        elif (plain or tag == _NULL) and text in _WORDS and _WORDS[text] is None:
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    field_name(path),
+                    f"'{text}' cannot be a field name (it means null); quote it if you mean the text",
+                )
+            )
+        elif plain and text == "<<":
+            problems.append(
+                Problem(
+                    file, line, field_name(path), "merge keys ('<<') are not supported; write the fields out"
+                )
+            )
+        elif text in top.firsts:
+            top.key = text
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    field_name((*path, text)),
+                    f"duplicate key '{_show(text)}' (first given at line {top.firsts[text]})",
+                )
+            )
+        else:
+            top.firsts[text] = line
+            if top.record:
+                lines[(*path, text)] = line
+            top.key, top.keep = text, True
+
+    try:
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is ScalarEvent:
+                line = table[event.start_mark.line]
+                if stack and stack[-1].key is _NOTHING and stack[-1].is_map:
+                    key(stack[-1], event, line)
+                    continue
+                path = start(line)[0]
+                text, tag = event.value, event.tag
+                if event.implicit[0]:
+                    value = _plain(text)
+                    if value is _BAD_NUMBER:
+                        problems.append(
+                            Problem(
+                                file,
+                                line,
+                                field_name(path),
+                                f"expected a number, found '{_show(text)}'; quote it if you mean the text",
+                            )
+                        )
+                        value = text
+                elif tag is None or tag == "!" or tag == _STR:
+                    value = text
+                elif tag in _TYPED:
+                    expected, ok = _TYPED[tag]
+                    value = _plain(text)
+                    if not ok(value):
+                        problems.append(
+                            Problem(
+                                file, line, field_name(path), f"expected {expected}, found '{_show(text)}'"
+                            )
+                        )
+                        value = text
+                else:
+                    problems.append(
+                        Problem(file, line, field_name(path), f"unsupported tag '{_tag_name(tag)}'")
+                    )
+                    value = text
+                add(value, line)
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                line = table[event.start_mark.line]
+                path, record = start(line)
+                if event.tag not in _COLLECTION_TAGS:
+                    problems.append(
+                        Problem(file, line, field_name(path), f"unsupported tag '{_tag_name(event.tag)}'")
+                    )
+                stack.append(_Frame(kind is MappingStartEvent, path, record, line))
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                frame = stack.pop()
+                add(frame.container, frame.line)
+            elif kind is AliasEvent:
+                line = table[event.start_mark.line]
+                if stack and stack[-1].key is _NOTHING and stack[-1].is_map:
+                    path = stack[-1].path
+                else:
+                    path = start(line)[0]
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        field_name(path),
+                        f"aliases ('*{_show(event.anchor)}') are not supported; write the value out",
+                    )
+                )
+                add(None, line)
+            elif kind is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    line = table[event.start_mark.line]
+                    problems.append(
+                        Problem(
+                            file,
+                            line,
+                            "",
+                            f"expected one YAML document, found another starting at line {line}",
+                        )
+                    )
+                    break
+            elif kind is StreamEndEvent:
+                break
+    except yaml.YAMLError as error:
+        problems.extend(_syntax_problems(error, source, file, table, first))
+    finally:
+        dispose = getattr(loader, "dispose", None)
+        if dispose is not None:
+            dispose()
+
+    if not problems:
+        if root is _NOTHING or root is None:
+            root = {}
+        elif not isinstance(root, dict):
+            problems.append(Problem(file, root_line, "", top_level))
+    if problems:
+        raise Invalid(problems)
+    return Located(root, lines)
+
+
+def _syntax_problems(
+    error: yaml.YAMLError,
+    source: str,
+    file: str,
+    table: Sequence[int],
+    first: int,
+) -> list[Problem]:
+    """Problems for a YAML error: tabs in indentation, else the parser's complaint."""
+    problems = []
+    last_line = first + source.count("\n", 0, len(source.rstrip()))
+    tab_lines = set()
+    for m in _TAB_INDENT.finditer(source):
+        line = first + source.count("\n", 0, m.start())
+        tab_lines.add(line)
+        problems.append(Problem(file, line, "", TAB))
+
+    problem = getattr(error, "problem", None)
+    mark = getattr(error, "problem_mark", None)
+    context = getattr(error, "context", None)
+    context_mark = getattr(error, "context_mark", None)
+    if problem is None:
+        problem, mark = context or str(error), context_mark
+    line = table[mark.line] if mark is not None and mark.line < len(table) else first
+    if line > last_line and context_mark is not None and context_mark.line < len(table):
+        line = table[context_mark.line]  # an error at the end points back to its start
+    line = max(first, min(line, last_line))
+    if tab_lines and (line in tab_lines or "tab" in problem):
+        return problems
+
+    message = problem.replace("in this context", "here")
+    if "cannot start any token" in message and mark is not None:
+        char = _char_at(source, mark.line, mark.column)
+        if char:
+            message = f"found character {char!r} that cannot start any token; quote the value"
+    elif "mapping values are not allowed" in message:
+        message += "; a value that contains ': ' must be quoted"
+    elif "did not find expected key" in message or "expected <block end>" in message:
+        message += "; check the indentation"
+    elif "could not find expected ':'" in message:
+        message += "; each field needs 'name: value'"
+    if context and context_mark is not None and context_mark.line < len(table):
+        context_line = table[context_mark.line]
+        if context_line != line:
+            message += f" ({context} at line {context_line})"
+        elif "next token" not in context:
+            message += f" ({context})"
+    problems.append(Problem(file, line, "", f"could not parse YAML: {message}"))
+    return problems
+
+
+def _char_at(source: str, line: int, column: int) -> str:
+    parts = _BREAK.split(source)
+    if line < len(parts) and column < len(parts[line]):
+        return parts[line][column]
+    return ""

@@ -1,0 +1,179 @@
+"""The MkDocs plugin: adapts the core to MkDocs events, and nothing more.
+
+- `on_config`: load and compute every engagement (errors abort a build; `serve` shows them).
+- `on_files`: one generated page per client share, plus the board.
+- `on_page_*`: private pages get their template, language and view model.
+- `on_template_context` / `on_post_build`: keep private pages out of the sitemap and the
+  search index; write `board.json`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from .config import CourtsideConfig
+from .core.board import Board, Snapshot, board_json, build_board
+from .core.load import Broken
+from .core.problems import Invalid
+from .core.load import today_from
+
+log = logging.getLogger("mkdocs.plugins.courtside")
+PACKAGE = Path(__file__).parent
+
+
+class CourtsidePlugin(BasePlugin[CourtsideConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.serving = False
+        self.board: Board | None = None
+        self.pages: dict[str, Snapshot | Broken] = {}  # src_uri -> what the page shows
+        self.board_uri: str | None = None
+        self.projects: Path | None = None
+        self._theme_language: tuple[Any, Any] | None = None
+
+    # Remember whether we serve: then invalid files are shown, not fatal.
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    # Load, validate and compute everything once per build.
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(config.config_file_path or ".").parent
+        self.projects = (root / self.config.projects).resolve()
+        if not self.projects.is_dir():
+            raise PluginError(f"courtside: the projects folder {self.projects} does not exist")
+        try:
+            today = today_from(self.config.today, dict(os.environ), date.today())
+        except Invalid as exc:
+            raise PluginError(f"courtside: {exc}") from None
+        self.board = build_board(self.projects, today, label=self.config.projects.rstrip("/"))
+        problems = self.board.portfolio.problems
+        if problems:
+            listing = "\n".join(f"  {p}" for p in problems)
+            message = f"courtside: {len(problems)} problem(s) in the engagements:\n{listing}"
+            if not self.serving:
+                raise PluginError(message)
+            log.error(message)
+        config.theme.dirs.append(str(PACKAGE / "templates"))
+        return config
+
+    # One private page per share, and the board.
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.board is not None
+        self.pages = {}
+        client_dir = self.config.client_dir.strip("/")
+        for item in [*self.board.snapshots, *self.board.broken]:
+            share = item.terms.share if isinstance(item, Snapshot) else item.share
+            if not share:
+                continue
+            body = item.loaded.body if isinstance(item, Snapshot) else ""
+            uri = f"{client_dir}/{share}.md"
+            files.append(File.generated(config, uri, content=body, inclusion=InclusionLevel.NOT_IN_NAV))
+            self.pages[uri] = item
+        self.board_uri = None
+        if self.config.board:
+            self.board_uri = f"{self.config.board_path.strip('/')}/index.md"
+            files.append(File.generated(config, self.board_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
+        return files
+
+    # Private pages: their own template, no search, no social card.
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        uri = page.file.src_uri
+        if uri in self.pages or uri == self.board_uri:
+            page.meta.update(
+                template="courtside/client.html" if uri in self.pages else "courtside/board.html",
+                search={"exclude": True},
+                social={"cards": False},
+                hide=["navigation", "toc"],
+            )
+        return markdown
+
+    # Hand the page its view model (and, for a client page, its own language).
+    def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav) -> dict:
+        from .publish.views import board_view, client_view
+
+        uri = page.file.src_uri
+        if uri in self.pages:
+            view = client_view(self.pages[uri], self.board, page)
+            self._theme_language = (config.theme.get("language"), config.theme.get("direction"))
+            config.theme["language"], config.theme["direction"] = view.language, view.direction
+            context["courtside"] = view
+        elif uri == self.board_uri:
+            context["courtside"] = board_view(self.board, self.links(page), page)
+        return context
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self._theme_language is not None:
+            config.theme["language"], config.theme["direction"] = self._theme_language
+            self._theme_language = None
+        return output
+
+    # sitemap.xml lists every page, even those out of the nav: drop the private ones.
+    def on_template_context(self, context: dict, *, template_name: str, config: MkDocsConfig) -> dict:
+        if template_name == "sitemap.xml" and "pages" in context:
+            context["pages"] = [p for p in context["pages"] if not self.private(p.file.src_uri)]
+        return context
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        assert self.board is not None
+        site = Path(config.site_dir)
+        self._scrub_search_index(site)
+        client_dir = site / self.config.client_dir.strip("/")
+        client_dir.mkdir(parents=True, exist_ok=True)
+        # A host that lists directories must not list the shares.
+        (client_dir / "index.html").write_text(
+            '<!doctype html><meta charset="utf-8"><meta name="robots" content="noindex, nofollow">'
+            "<title>Not found</title><p>Nothing here.</p>\n",
+            encoding="utf-8",
+        )
+        if self.config.board:
+            target = site / self.config.board_path.strip("/") / "board.json"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            links = {s.id: self.client_url(s.terms.share) for s in self.board.snapshots if s.terms.share}
+            target.write_text(json.dumps(board_json(self.board, links), indent=2, ensure_ascii=False), encoding="utf-8")
+
+    # Rebuild when an engagement is saved.
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        if self.projects is not None:
+            server.watch(str(self.projects))
+        return server
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def private(self, src_uri: str) -> bool:
+        return src_uri in self.pages or src_uri == self.board_uri
+
+    def client_url(self, share: str | None) -> str | None:
+        return f"{self.config.client_dir.strip('/')}/{share}/" if share else None
+
+    def links(self, page: Page) -> dict[str, str]:
+        """Engagement id -> link to its client page, relative to `page`."""
+        assert self.board is not None
+        depth = page.url.count("/")
+        up = "../" * depth
+        return {s.id: up + self.client_url(s.terms.share) for s in self.board.snapshots if s.terms.share}
+
+    def _scrub_search_index(self, site: Path) -> None:
+        """Whatever the search plugin, private pages must not be in its index."""
+        index = site / "search" / "search_index.json"
+        if not index.exists():
+            return
+        data = json.loads(index.read_text(encoding="utf-8"))
+        private_prefixes = [self.config.client_dir.strip("/") + "/"]
+        if self.config.board:
+            private_prefixes.append(self.config.board_path.strip("/") + "/")
+        data["docs"] = [
+            d for d in data.get("docs", []) if not any(d.get("location", "").startswith(p) for p in private_prefixes)
+        ]
+        index.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

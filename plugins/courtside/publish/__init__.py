@@ -1,0 +1,1 @@
+"""Presentation: view models, languages and renderers over the core's snapshots."""
