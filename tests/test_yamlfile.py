@@ -6,12 +6,11 @@ from decimal import Decimal
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from courtside.core import yamlfile
 from courtside.core.problems import Invalid, Problem
 from courtside.core.yamlfile import Located, read_front_matter, read_yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 ENGAGEMENT = """\
 ---
@@ -341,8 +340,11 @@ def test_tabs_in_indentation_every_line():
     assert yamlfile.TAB == "tab used for indentation; YAML needs spaces"
 
 
-def test_tab_inside_a_flow_list_is_fine():
-    assert fm("a: [1,\n\t2]\n") == {"a": [1, 2]}
+def test_tab_inside_a_flow_list_is_fine_for_libyaml(loader):
+    if loader == "c":
+        assert fm("a: [1,\n\t2]\n") == {"a": [1, 2]}
+    else:  # PyYAML's own scanner refuses it, and then it is a tab problem
+        assert problems("---\na: [1,\n\t2]\n---\n") == [Problem("projects/x.md", 3, "", yamlfile.TAB)]
 
 
 def test_syntax_error_line():

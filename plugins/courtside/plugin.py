@@ -122,7 +122,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
     # sitemap.xml lists every page, even those out of the nav: drop the private ones.
     def on_template_context(self, context: dict, *, template_name: str, config: MkDocsConfig) -> dict:
         if template_name == "sitemap.xml" and "pages" in context:
-            context["pages"] = [p for p in context["pages"] if not self.private(p.file.src_uri)]
+            context["pages"] = [f for f in context["pages"] if not self.private(f.src_uri)]
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

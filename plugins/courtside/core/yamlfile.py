@@ -285,7 +285,7 @@ def _load(source: str, file: str, first: int, top_level: str) -> Located:
 
     def key(top: _Frame, event: ScalarEvent, line: int) -> None:
         """Take a scalar where a mapping expects a key."""
-        text, tag, plain = event.value, event.tag, event.implicit[0]
+        text, tag, plain = event.value, event.tag, event.implicit[0] and event.tag is None
         path = top.path
         top.key, top.keep = None, False
         if tag is not None and tag != "!" and tag != _STR and tag not in _TYPED:
@@ -334,7 +334,7 @@ def _load(source: str, file: str, first: int, top_level: str) -> Located:
                     continue
                 path = start(line)[0]
                 text, tag = event.value, event.tag
-                if event.implicit[0]:
+                if tag is None and event.implicit[0]:
                     value = _plain(text)
                     if value is _BAD_NUMBER:
                         problems.append(
@@ -377,18 +377,22 @@ def _load(source: str, file: str, first: int, top_level: str) -> Located:
                 add(frame.container, frame.line)
             elif kind is AliasEvent:
                 line = table[event.start_mark.line]
-                if stack and stack[-1].key is _NOTHING and stack[-1].is_map:
-                    path = stack[-1].path
+                top = stack[-1] if stack else None
+                if top is not None and top.is_map and top.key is None:
+                    pass  # the value of a key already reported (a merge key, a null key)
                 else:
-                    path = start(line)[0]
-                problems.append(
-                    Problem(
-                        file,
-                        line,
-                        field_name(path),
-                        f"aliases ('*{_show(event.anchor)}') are not supported; write the value out",
+                    if top is not None and top.is_map and top.key is _NOTHING:
+                        path = top.path
+                    else:
+                        path = start(line)[0]
+                    problems.append(
+                        Problem(
+                            file,
+                            line,
+                            field_name(path),
+                            f"aliases ('*{_show(event.anchor)}') are not supported; write the value out",
+                        )
                     )
-                )
                 add(None, line)
             elif kind is DocumentStartEvent:
                 documents += 1
