@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test check lint bench browser
+.PHONY: serve build test check lint bench browser i18n-extract i18n-check
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,3 +42,13 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# Languages (docs/languages.md): after adding or changing a marked message (`_()`, `gettext()`,
+# `ngettext()`), extract them into locale/courtside.pot and update every locale/<lang>/.../
+# courtside.po (new messages empty, changed ones fuzzy); then translate and run i18n-check.
+i18n-extract: $(STAMP)
+	$(BIN)/python -m courtside.publish.catalogs extract
+
+# What is left to translate (also a test: tests/test_i18n.py::test_catalogs_are_complete).
+i18n-check: $(STAMP)
+	$(BIN)/python -m courtside.publish.catalogs check

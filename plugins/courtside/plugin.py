@@ -14,7 +14,6 @@ import logging
 import os
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -24,9 +23,8 @@ from mkdocs.structure.pages import Page
 
 from .config import CourtsideConfig
 from .core.board import Board, Snapshot, board_json, build_board
-from .core.load import Broken
+from .core.load import Broken, today_from
 from .core.problems import Invalid
-from .core.load import today_from
 
 log = logging.getLogger("mkdocs.plugins.courtside")
 PACKAGE = Path(__file__).parent
@@ -41,7 +39,6 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         self.pages: dict[str, Snapshot | Broken] = {}  # src_uri -> what the page shows
         self.board_uri: str | None = None
         self.projects: Path | None = None
-        self._theme_language: tuple[Any, Any] | None = None
 
     # Remember whether we serve: then invalid files are shown, not fatal.
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -81,6 +78,8 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
             uri = f"{client_dir}/{share}.md"
             files.append(File.generated(config, uri, content=body, inclusion=InclusionLevel.NOT_IN_NAV))
             self.pages[uri] = item
+        for asset in sorted((PACKAGE / "assets" / "courtside").glob("*.css")):
+            files.append(File.generated(config, f"assets/courtside/{asset.name}", abs_src_path=str(asset)))
         self.board_uri = None
         if self.config.board:
             self.board_uri = f"{self.config.board_path.strip('/')}/index.md"
@@ -97,27 +96,25 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
                 social={"cards": False},
                 hide=["navigation", "toc"],
             )
+            if uri == self.board_uri:
+                page.meta["title"] = "Status board"
         return markdown
 
-    # Hand the page its view model (and, for a client page, its own language).
+    # Hand the page its view model and its language's `_`, `gettext`, `ngettext`, `speech`.
     def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav) -> dict:
         from .publish.views import board_view, client_view
 
+        assert self.board is not None
         uri = page.file.src_uri
+        view = None
         if uri in self.pages:
-            view = client_view(self.pages[uri], self.board, page)
-            self._theme_language = (config.theme.get("language"), config.theme.get("direction"))
-            config.theme["language"], config.theme["direction"] = view.language, view.direction
-            context["courtside"] = view
+            view = client_view(self.pages[uri], serving=self.serving)
         elif uri == self.board_uri:
-            context["courtside"] = board_view(self.board, self.links(page), page)
+            view = board_view(self.board, self.links(page))
+        if view is not None:
+            context.update(view.jinja_globals())
+            context["courtside"] = view
         return context
-
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        if self._theme_language is not None:
-            config.theme["language"], config.theme["direction"] = self._theme_language
-            self._theme_language = None
-        return output
 
     # sitemap.xml lists every page, even those out of the nav: drop the private ones.
     def on_template_context(self, context: dict, *, template_name: str, config: MkDocsConfig) -> dict:

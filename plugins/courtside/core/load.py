@@ -16,10 +16,26 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticCustomError
 
-from .model import ENGAGEMENT_KEYS, Engagement, Policies, parse_iso_date
+from .model import (
+    ENGAGEMENT_KEYS,
+    SHARE_PATTERN,
+    CalendarPolicy,
+    Engagement,
+    Policies,
+    _kind_of,
+    parse_iso_date,
+    shown,
+)
 from .problems import Invalid, Problem, field_name
-from .workcal import OutOfRange, WorkCalendar, calendar_for
+from .workcal import (
+    WorkCalendar,
+    calendar_for,
+    country_supported,
+    subdivision_supported,
+    supported_subdivisions,
+)
 from .yamlfile import Located, read_front_matter, read_yaml
 
 POLICIES_FILE = "_policies.yml"
@@ -44,8 +60,18 @@ class Source:
         return self.file, self.located.line_of(path)
 
     def problem(self, path: tuple[str | int, ...], message: str) -> Problem:
+        """A problem at `path`, always in this engagement's file.
+
+        The policies are checked on their own first, so a problem found while checking an
+        engagement is the engagement's doing even when the value comes from the policies
+        (a `country` set here clashing with the policies' `subdivision`): it points at the
+        engagement's nearest line and says where the inherited value is.
+        """
         file, line = self.where(path)
-        return Problem(file, line, field_name(path), message)
+        if file != self.file:
+            message = f"{message} (the value comes from {file}:{line}; set it here to override it)"
+            line = self.located.line_of(path)
+        return Problem(self.file, line, field_name(path), message)
 
 
 @dataclass(frozen=True)
@@ -69,6 +95,7 @@ class Broken:
     share: str | None = None
     client: str | None = None
     project: str | None = None
+    share_line: int = 1  # where `share:` is, for a share used twice
 
 
 @dataclass
@@ -94,6 +121,8 @@ def _known_prefix(lines: dict[tuple[str | int, ...], int], path: tuple[str | int
 
 def merge(policies: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
     """Policies under the engagement's own keys: mappings merge key by key, the rest replaces."""
+    if not isinstance(own, dict) or not isinstance(policies, dict):
+        return own  # validation then says what was expected here
     merged = dict(policies)
     for key, value in own.items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
@@ -122,6 +151,7 @@ def _model_at(model: type[BaseModel], path: tuple[str | int, ...]) -> type[BaseM
 
 
 def _inner_model(annotation: Any) -> Any:
+    """The pydantic model inside an annotation like `Person | None` or `list[Stage]`."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()):
@@ -131,48 +161,100 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
+# What a required field expects, by its path without list indexes.
+EXPECTED = {
+    "client": "the client's name, like 'client: Acme Bakery'",
+    "project": "the project's name, like 'project: Website redesign'",
+    "contacts": "the client's contact, like 'contacts: {client: {name: Dana Ruiz, email: dana@example.com}}'",
+    "contacts.client": "the client's contact, like 'client: {name: Dana Ruiz, email: dana@example.com}'",
+    "stages": "a list of stages, each with a name, an owner (us or client) and days",
+    "stages.name": "the stage's name",
+    "stages.owner": "who works on the stage: us or client",
+    "stages.days": "a whole number of working days, 1 or more",
+    "payments.name": "the payment's name",
+    "payments.amount": "a percentage of the fee like '30%' or an amount like 3600",
+    "payments.due": "'signing', 'start', a stage name or a date",
+    "hours.budget": "the hours budgeted, like 80",
+    "name": "a name",
+}
+
+
+def _expected(path: tuple[str | int, ...]) -> str:
+    """What the field at `path` expects, for a 'missing' message."""
+    key = ".".join(str(part) for part in path if isinstance(part, str))
+    return EXPECTED.get(key) or EXPECTED.get(str(path[-1]) if path else "", "a value")
+
+
+def _guess(model: type[BaseModel], path: tuple[str | int, ...]) -> str | None:
+    """The known field an unknown key at `path` was probably meant to be."""
+    owner = _model_at(model, path[:-1])
+    known = sorted(owner.model_fields) if owner else []
+    found = difflib.get_close_matches(str(path[-1]), known, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
 def _describe(error: dict[str, Any], model: type[BaseModel]) -> str:
+    """One pydantic error in the user's words: what was expected, and what was found."""
     kind, ctx, got = error["type"], error.get("ctx") or {}, error.get("input")
     path = tuple(error["loc"])
     if kind == "missing":
-        return "required field is missing"
+        return f"required field is missing; expected {_expected(path)}"
     if kind == "extra_forbidden":
+        guess = _guess(model, path)
+        if guess:
+            return f"unknown field; did you mean '{guess}'?"
+        if model is Policies and not path[:-1] and path[-1] in ENGAGEMENT_KEYS:
+            return f"unknown field in the policies: '{path[-1]}' belongs in an engagement file"
         owner = _model_at(model, path[:-1])
         known = sorted(owner.model_fields) if owner else []
-        guess = difflib.get_close_matches(str(path[-1]), known, n=1, cutoff=0.6)
-        hint = f"did you mean '{guess[0]}'?" if guess else f"expected one of: {', '.join(known)}"
-        return f"unknown field; {hint}"
+        return f"unknown field; expected one of: {', '.join(known)}"
     if kind in {"int_type", "int_parsing", "int_from_float"}:
-        return f"expected a whole number, got {got!r}"
+        return f"expected a whole number, got {_kind_of(got)}"
     if kind in {"greater_than_equal", "greater_than"}:
-        return f"expected a number of at least {ctx.get('ge', ctx.get('gt'))}, got {got!r}"
+        return f"expected a whole number of at least {ctx.get('ge', ctx.get('gt'))}, got {shown(got)}"
     if kind in {"less_than_equal", "less_than"}:
-        return f"expected a number of at most {ctx.get('le', ctx.get('lt'))}, got {got!r}"
+        return f"expected a whole number of at most {ctx.get('le', ctx.get('lt'))}, got {shown(got)}"
     if kind == "literal_error":
-        return f"expected {ctx.get('expected')}, got {got!r}"
+        return f"expected {ctx.get('expected')}, got {_kind_of(got)}"
     if kind in {"string_type", "string_sub_type"}:
-        return f"expected text, got {got!r}"
-    if kind == "string_too_short":
-        return "expected some text, got nothing"
-    if kind == "string_pattern_mismatch":
-        return f"expected an email address like name@example.com, got {got!r}"
+        return f"expected text, got {_kind_of(got)}"
     if kind == "list_type":
-        return f"expected a list, got {got!r}"
+        return f"expected a list, got {_kind_of(got)}"
     if kind == "too_short":
-        return f"expected at least {ctx.get('min_length')} item(s)"
+        return f"expected at least {ctx.get('min_length')} item, got none"
     if kind in {"model_type", "model_attributes_type", "dict_type"}:
-        return f"expected a mapping of fields, got {got!r}"
+        return f"expected a mapping of fields, got {_kind_of(got)}"
     if kind in {"bool_type", "bool_parsing"}:
-        return f"expected true or false, got {got!r}"
-    return error["msg"]
+        return f"expected true or false, got {_kind_of(got)}"
+    if isinstance(error.get("ctx"), dict) or kind in CUSTOM_KINDS:
+        return str(error["msg"])
+    return f"{error['msg']}, got {_kind_of(got)}"
+
+
+# The kinds of error raised by model.py's own validators: their message is final.
+CUSTOM_KINDS = frozenset(
+    {
+        "iso_date", "real_date", "date_range", "percent", "percent_range", "money", "time",
+        "country", "subdivision", "currency", "language", "share", "text", "email", "phone",
+        "range", "texts", "new_work",
+    }
+)  # fmt: skip
 
 
 def validation_problems(
     exc: ValidationError, model: type[BaseModel], source: Source, prefix: tuple[str | int, ...] = ()
 ) -> list[Problem]:
+    """Every pydantic error as a Problem; a typo'd key is not also reported as missing."""
+    errors = exc.errors(include_url=False)
+    meant = {
+        (*tuple(e["loc"])[:-1], guess)
+        for e in errors
+        if e["type"] == "extra_forbidden" and (guess := _guess(model, tuple(e["loc"])))
+    }
     return [
         source.problem(prefix + tuple(error["loc"]), _describe(error, model))
-        for error in exc.errors(include_url=False)
+        for error in errors
+        if not (error["type"] == "missing" and tuple(error["loc"]) in meant)
     ]
 
 
@@ -180,16 +262,20 @@ def validation_problems(
 
 
 def resolve_due(due: str, stage_names: Iterable[str]) -> str | date:
-    """A payment's `due`: 'signing', 'start', a stage name, or a date (ValueError if none)."""
+    """A payment's `due`: 'signing', 'start', a stage name, or a date.
+
+    Raises ValueError when it is none of these; a PydanticCustomError (also a ValueError)
+    when it looks like a date but is not a real one, with the reason.
+    """
     if due in ("signing", "start") or due in stage_names:
         return due
     if due[:1].isdigit():
-        return parse_iso_date(due)  # raises a PydanticCustomError with the reason
+        return parse_iso_date(due)
     raise ValueError(due)
 
 
-def check_engagement(terms: Engagement, source: Source) -> list[Problem]:
-    """Rules that span fields: names, dues, sums, the deposit, the calendar."""
+def _stage_problems(terms: Engagement, source: Source) -> list[Problem]:
+    """Unique stage names; recorded dates in order, and only once the contract is signed."""
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     for index, stage in enumerate(terms.stages):
@@ -197,7 +283,8 @@ def check_engagement(terms: Engagement, source: Source) -> list[Problem]:
             problems.append(
                 source.problem(
                     ("stages", index, "name"),
-                    f"stage name {stage.name!r} is used twice (also stages[{seen[stage.name]}])",
+                    f"stage name {stage.name!r} is used twice (also stages[{seen[stage.name]}]); "
+                    "expected a different name for each stage",
                 )
             )
         seen.setdefault(stage.name, index)
@@ -205,7 +292,7 @@ def check_engagement(terms: Engagement, source: Source) -> list[Problem]:
             problems.append(
                 source.problem(
                     ("stages", index, "done"),
-                    f"done {stage.done} is before started {stage.started}",
+                    f"done {stage.done} is before started {stage.started}; expected a date on or after it",
                 )
             )
         if terms.signed is None and (stage.started or stage.done):
@@ -216,7 +303,12 @@ def check_engagement(terms: Engagement, source: Source) -> list[Problem]:
                     "a proposal has no dates yet: set `signed` before recording stage dates",
                 )
             )
+    return problems
 
+
+def _payment_problems(terms: Engagement, source: Source) -> list[Problem]:
+    """Dues that resolve, one deposit, gates on stages, percentages of a fee, and the sum."""
+    problems: list[Problem] = []
     names = [stage.name for stage in terms.stages]
     deposits = [i for i, p in enumerate(terms.payments) if p.due == "signing"]
     for extra in deposits[1:]:
@@ -226,49 +318,61 @@ def check_engagement(terms: Engagement, source: Source) -> list[Problem]:
                 f"only one payment can be due at signing (payments[{deposits[0]}] already is)",
             )
         )
-    total = Decimal(0)
+    total, parts, summable = Decimal(0), [], True
     for index, payment in enumerate(terms.payments):
+        due: str | date | None = None
         try:
             due = resolve_due(payment.due, names)
+        except PydanticCustomError as exc:  # looks like a date, is not a usable one
+            problems.append(source.problem(("payments", index, "due"), str(exc)))
         except ValueError:
             guess = difflib.get_close_matches(payment.due, names, n=1, cutoff=0.5)
-            hint = f"did you mean {guess[0]!r}?" if guess else "expected 'signing', 'start', a stage name or a date"
+            expected = "expected 'signing', 'start', a stage name or a date"
+            hint = f"did you mean {guess[0]!r}?" if guess else expected
             problems.append(source.problem(("payments", index, "due"), f"no stage named {payment.due!r}; {hint}"))
-            continue
-        except Exception as exc:  # PydanticCustomError from parse_iso_date
-            problems.append(source.problem(("payments", index, "due"), str(exc)))
-            continue
-        if payment.gate and not (isinstance(due, str) and due in names):
+        if payment.gate and due is not None and not (isinstance(due, str) and due in names):
             problems.append(
                 source.problem(
                     ("payments", index, "gate"),
                     "a gate holds the stage after the one the payment is due on; "
-                    "this payment is not due on a stage",
+                    f"this payment is due on {payment.due!r}, not on a stage",
                 )
             )
         if isinstance(payment.amount, str):
             if terms.fee is None:
                 problems.append(
-                    source.problem(("payments", index, "amount"), "a percentage needs a `fee` to be a part of")
+                    source.problem(
+                        ("payments", index, "amount"),
+                        f"{payment.amount} of what? a percentage needs a `fee`; "
+                        "set the fee or give the amount in money",
+                    )
                 )
+                summable = False
                 continue
-            total += terms.fee * Decimal(payment.amount.rstrip("% ")) / 100
+            money = terms.fee * Decimal(payment.amount.rstrip("% ")) / 100
         else:
-            total += payment.amount
-    if terms.fee is not None and terms.payments and total != terms.fee and not problems:
+            money = payment.amount
+        total += money
+        parts.append(f"{money.normalize():f}")
+    if terms.fee is not None and terms.payments and summable and total != terms.fee:
         problems.append(
             source.problem(
                 ("payments",),
-                f"payments add up to {total.normalize():f}, but the fee is {terms.fee.normalize():f}",
+                f"payments add up to {total.normalize():f} ({' + '.join(parts)}), "
+                f"but the fee is {terms.fee.normalize():f}; expected them to add up to the fee",
             )
         )
+    return problems
 
-    cal = terms.calendar
+
+def _calendar_problems(cal: CalendarPolicy, source: Source) -> list[Problem]:
+    """A country the `holidays` package knows, and a subdivision of it."""
+    problems: list[Problem] = []
     if cal.subdivision and not cal.country:
-        problems.append(source.problem(("calendar", "subdivision"), "a subdivision needs a `country`"))
+        problems.append(
+            source.problem(("calendar", "subdivision"), "a subdivision needs a `country`; expected calendar.country too")
+        )
     if cal.country:
-        from .workcal import country_supported, subdivision_supported, supported_subdivisions
-
         if not country_supported(cal.country):
             problems.append(
                 source.problem(
@@ -278,14 +382,29 @@ def check_engagement(terms: Engagement, source: Source) -> list[Problem]:
                 )
             )
         elif cal.subdivision and not subdivision_supported(cal.country, cal.subdivision):
-            known = ", ".join(supported_subdivisions(cal.country)[:30]) or "none"
+            known = supported_subdivisions(cal.country)
+            listing = ", ".join(known[:30]) + (", ..." if len(known) > 30 else "") if known else "none"
             problems.append(
                 source.problem(
                     ("calendar", "subdivision"),
-                    f"{cal.subdivision!r} is not a subdivision of {cal.country}; expected one of: {known}",
+                    f"{cal.subdivision!r} is not a subdivision of {cal.country}; expected one of: {listing}",
                 )
             )
     return problems
+
+
+def check_engagement(terms: Engagement, source: Source) -> list[Problem]:
+    """Rules that span fields: names, dues, sums, the deposit, the calendar."""
+    return [
+        *_stage_problems(terms, source),
+        *_payment_problems(terms, source),
+        *_calendar_problems(terms.calendar, source),
+    ]
+
+
+def check_policies(policies: Policies, source: Source) -> list[Problem]:
+    """Rules of `_policies.yml` that span fields (the calendar's country and subdivision)."""
+    return _calendar_problems(policies.calendar, source)
 
 
 def calendar_of(terms: Engagement) -> WorkCalendar:
@@ -304,24 +423,71 @@ def calendar_of(terms: Engagement) -> WorkCalendar:
 
 def engagement_files(folder: Path) -> list[Path]:
     """Engagements are `*.md` files whose names do not start with `_` or `.`."""
-    return sorted(p for p in folder.glob("*.md") if not p.name.startswith(("_", ".")))
+    return sorted(
+        p for p in folder.glob("*.md") if not p.name.startswith(("_", ".")) and not p.is_dir()
+    )
+
+
+def read_text(path: Path, file: str) -> str:
+    """A file's text as UTF-8; Invalid, naming the line of the first bad byte, if it is not."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise Invalid([Problem(file, 1, "", f"cannot read the file: {exc.strerror or exc}")]) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        byte = data[exc.start : exc.start + 1].hex().upper()
+        raise Invalid(
+            [
+                Problem(
+                    file,
+                    line,
+                    "",
+                    f"not UTF-8 text (byte 0x{byte} cannot be read); expected the file saved as UTF-8",
+                )
+            ]
+        ) from None
 
 
 def read_policies(folder: Path, label: str) -> tuple[Located | None, Policies, list[Problem]]:
+    """`_policies.yml`, validated on its own; the fields that passed still apply."""
     path = folder / POLICIES_FILE
     if not path.exists():
         return None, Policies(), []
     file = f"{label}/{POLICIES_FILE}"
     try:
-        located = read_yaml(path.read_text(encoding="utf-8"), file)
+        located = read_yaml(read_text(path, file), file)
     except Invalid as exc:
         return None, Policies(), list(exc.problems)
-    except UnicodeDecodeError as exc:
-        return None, Policies(), [Problem(file, 1, "", f"not UTF-8 text: {exc.reason}")]
+    source = Source(file, located)
     try:
-        return located, Policies.model_validate(located.data), []
+        policies = Policies.model_validate(located.data)
     except ValidationError as exc:
-        return located, Policies(), validation_problems(exc, Policies, Source(file, located))
+        problems = validation_problems(exc, Policies, source)
+        usable = _without(located.data, problems)
+        try:
+            policies = Policies.model_validate(usable)
+        except ValidationError:  # cannot happen: every failing field was left out
+            policies = Policies()
+        return Located(usable, located.lines), policies, problems
+    problems = check_policies(policies, source)
+    if problems:
+        usable = _without(located.data, problems)
+        return Located(usable, located.lines), Policies.model_validate(usable), problems
+    return located, policies, []
+
+
+def _without(data: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
+    """The policies minus every top-level field that has a problem."""
+    bad = {problem.field.split(".")[0].split("[")[0] for problem in problems}
+    return {key: value for key, value in data.items() if key not in bad}
+
+
+def _valid_share(value: Any) -> str | None:
+    """The share of a broken file, only when it is a well-formed one (it names a page path)."""
+    return value if isinstance(value, str) and SHARE_PATTERN.fullmatch(value) else None
 
 
 def load_engagement(
@@ -330,18 +496,24 @@ def load_engagement(
     """One engagement file: parsed, merged over the policies, validated, cross-checked."""
     ident = path.stem
     try:
-        located = read_front_matter(path.read_text(encoding="utf-8"), file)
+        located = read_front_matter(read_text(path, file), file)
     except Invalid as exc:
         return Broken(ident, file, list(exc.problems))
-    except UnicodeDecodeError as exc:
-        return Broken(ident, file, [Problem(file, 1, "", f"not UTF-8 text: {exc.reason}")])
     policies_file, policies_located = policies_source or (None, None)
     source = Source(file, located, policies_file, policies_located)
     raw = located.data
 
     def broken(problems: list[Problem]) -> Broken:
         text = lambda key: raw.get(key) if isinstance(raw.get(key), str) else None  # noqa: E731
-        return Broken(ident, file, problems, text("share"), text("client"), text("project"))
+        return Broken(
+            ident,
+            file,
+            problems,
+            _valid_share(raw.get("share")),
+            text("client"),
+            text("project"),
+            located.line_of(("share",)),
+        )
 
     try:
         terms = Engagement.model_validate(merge(policies_data, raw))
@@ -352,9 +524,23 @@ def load_engagement(
         return broken(problems)
     try:
         calendar = calendar_of(terms)
-    except OutOfRange as exc:
+    except ValueError as exc:  # OutOfRange, or a calendar the holidays package refuses
         return broken([source.problem(("calendar",), str(exc))])
     return Loaded(ident, terms, located.body, source, calendar)
+
+
+def _twice(result: Loaded | Broken, first: str) -> Broken:
+    """`result` made Broken because its share is already used by the file `first`."""
+    problem = Problem(
+        result.source.file if isinstance(result, Loaded) else result.file,
+        result.source.located.line_of(("share",)) if isinstance(result, Loaded) else result.share_line,
+        "share",
+        f"this share is already used by {first}; expected a share of its own "
+        "(run `courtside rotate` for a new one)",
+    )
+    if isinstance(result, Loaded):
+        return Broken(result.id, problem.file, [problem], None, result.terms.client, result.terms.project)
+    return Broken(result.id, result.file, [*result.problems, problem], None, result.client, result.project)
 
 
 def load_portfolio(folder: Path, paths: Iterable[Path] | None = None, label: str | None = None) -> Portfolio:
@@ -362,23 +548,17 @@ def load_portfolio(folder: Path, paths: Iterable[Path] | None = None, label: str
     label = label if label is not None else folder.name
     policies_located, policies, problems = read_policies(folder, label)
     portfolio = Portfolio(policies=policies, problems=list(problems))
-    policies_data = policies_located.data if policies_located and not problems else {}
+    policies_data = policies_located.data if policies_located else {}
     policies_source = (f"{label}/{POLICIES_FILE}", policies_located) if policies_located else None
-    shares: dict[str, str] = {}
+    shares: dict[str, str] = {}  # share -> the first file that uses it
     for path in engagement_files(folder) if paths is None else paths:
         file = f"{label}/{path.name}" if path.parent == folder else str(path)
         result = load_engagement(path, file, policies_data, policies_source)
-        if isinstance(result, Loaded) and result.terms.share:
-            first = shares.setdefault(result.terms.share, file)
+        share = result.terms.share if isinstance(result, Loaded) else result.share
+        if share:
+            first = shares.setdefault(share, file)
             if first != file:
-                result = Broken(
-                    result.id,
-                    file,
-                    [result.source.problem(("share",), f"this share is already used by {first}")],
-                    None,
-                    result.terms.client,
-                    result.terms.project,
-                )
+                result = _twice(result, first)
         if isinstance(result, Loaded):
             portfolio.engagements.append(result)
         else:
@@ -390,13 +570,13 @@ def load_portfolio(folder: Path, paths: Iterable[Path] | None = None, label: str
 
 def today_from(option: date | str | None, environ: dict[str, str], build_date: date) -> date:
     """`COURTSIDE_TODAY` wins over the plugin's `today` option, which wins over the build date."""
-    value = environ.get("COURTSIDE_TODAY") or option
-    if value is None or value == "":
+    from_environment = bool(environ.get("COURTSIDE_TODAY", "").strip())
+    value: Any = environ["COURTSIDE_TODAY"] if from_environment else option
+    if value is None or (isinstance(value, str) and not value.strip()):
         return build_date
-    if isinstance(value, date):
-        return value
     try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        source = "COURTSIDE_TODAY" if environ.get("COURTSIDE_TODAY") else "the `today` option"
-        raise Invalid([Problem(source, 1, "today", f"expected a date as YYYY-MM-DD, got {value!r}")]) from None
+        return parse_iso_date(value.strip() if isinstance(value, str) else value)
+    except ValueError as exc:
+        if from_environment:
+            raise Invalid([Problem("COURTSIDE_TODAY", 1, "", f"environment variable: {exc}")]) from None
+        raise Invalid([Problem("mkdocs.yml", 1, "plugins.courtside.today", str(exc))]) from None

@@ -272,14 +272,8 @@ class WorkCalendar:
         span = self._span
         if not self._needs_holidays or (span is not None and span[0] <= first_year and last_year <= span[1]):
             return self._minus
-        lo, hi = (
-            (first_year, last_year)
-            if span is None
-            else (
-                min(first_year, span[0]),
-                max(last_year, span[1]),
-            )
-        )
+        lo, hi = (first_year, last_year) if span is None else (span[0], span[1])
+        lo, hi = min(lo, first_year), max(hi, last_year)
         new: list[int] = []
         for year in range(lo, hi + 1):
             if span is not None and span[0] <= year <= span[1]:

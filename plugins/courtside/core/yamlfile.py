@@ -27,6 +27,14 @@ the key ``"true"``); a null key, a list or mapping as key, a duplicate key, an a
 Tags other than ``!``, ``!!str``, ``!!int``, ``!!float``, ``!!bool``, ``!!null``,
 ``!!map`` and ``!!seq`` are problems.
 
+Problems, all collected before :class:`Invalid` is raised: a missing or unclosed front
+matter; characters YAML cannot hold (control characters); a tab in the indentation of a
+line (every such line is reported, in place of the parser's own complaint about it; a
+tab that the parser accepts, inside a ``[...]`` list for instance, is no problem); other
+syntax errors, at their line, with the parser's message; a second document; a top level
+that is not a mapping; and the key, value and tag problems above. An empty file or empty
+front matter is the empty mapping.
+
 Line numbers are 1-based lines of the file, counted by ``\\n``.
 """
 

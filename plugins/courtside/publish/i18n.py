@@ -1,72 +1,228 @@
 """Languages: gettext catalogs for words and sentences, Babel for dates, money, numbers.
 
-STUB (English only) that fixes the API; the i18n work replaces the internals with compiled
-catalogs for es, ru, ar while keeping every name and signature below.
+English is the source language: messages are written in English in the code and the
+templates, and `locale/<lang>/LC_MESSAGES/courtside.po` translates them. The .po files are
+compiled in memory the first time a language is used (no build step, no .mo files), with
+the plural rule of the catalog's own `Plural-Forms` header (Russian three forms, Arabic six).
 
 Templates receive `_`, `gettext`, `ngettext` and `speech` (see `Speech.jinja_globals`).
 Messages use named placeholders: `_("Your feedback is due on %(date)s", date=...)`;
 `ngettext(singular, plural, n, **vars)` sets `num` to the localized `n`.
+
+A message a catalog lacks (or has only as fuzzy or empty) is shown in English and recorded:
+`missing_translations()` lists them and `report_missing(log)` logs them at build time.
+The catalogs are managed with `make i18n-extract` (see `catalogs.py` and docs/languages.md).
 """
 
 from __future__ import annotations
 
+import gettext as stdlib_gettext
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
+from babel.messages.plurals import get_plural
+from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal, format_percent
+from markupsafe import Markup, escape
 
 LANGUAGES = ("en", "es", "ru", "ar")
 RTL = frozenset({"ar"})
+SOURCE_LANGUAGE = "en"
+DOMAIN = "courtside"
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+
+# Digits per language: "latn" (0-9) or "arab" (Arabic-Indic ٠-٩). CLDR's plain `ar` writes
+# Latin digits, as readers in the UAE, the Maghreb and international business expect; Egypt
+# and Saudi Arabia commonly write Arabic-Indic ones: pass `digits="arab"` to choose them.
+DIGITS: dict[str, str] = {"ar": "latn"}
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+_missing: dict[str, set[str]] = {}
+
+
+def _(message: str) -> str:
+    """Marks a message for extraction where it is translated later (channel names below)."""
+    return message
+
+
+# Channel names that are translated: spelling variants -> the message (its English name).
+CHANNELS: dict[str, str] = {
+    "email": _("email"),
+    "e-mail": _("email"),
+    "mail": _("email"),
+    "phone": _("phone"),
+    "telephone": _("phone"),
+    "phone call": _("phone"),
+    "video call": _("video call"),
+    "video": _("video call"),
+    "videocall": _("video call"),
+    "video-call": _("video call"),
+    "in person": _("in person"),
+    "in-person": _("in person"),
+    "meeting": _("in person"),
+    "sms": _("SMS"),
+    "text message": _("SMS"),
+    "whatsapp": _("WhatsApp"),
+    "telegram": _("Telegram"),
+    "slack": _("Slack"),
+    "signal": _("Signal"),
+    "zoom": _("Zoom"),
+    "google meet": _("Google Meet"),
+    "microsoft teams": _("Microsoft Teams"),
+    "teams": _("Microsoft Teams"),
+}
+
+
+@dataclass(frozen=True)
+class Messages:
+    """One compiled catalog: translated messages and the language's plural rule."""
+
+    language: str
+    singular: dict[str, str] = field(default_factory=dict)
+    plural: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    plural_index: Callable[[int], int] = lambda n: int(n != 1)
+    num_plurals: int = 2
+
+
+# Compile a .po file: translated, non-fuzzy entries only; plural rule from its header.
+def load_messages(path: Path, language: str) -> Messages:
+    if not path.is_file():
+        rule = get_plural(language)
+        return Messages(language, plural_index=stdlib_gettext.c2py(rule.plural_expr), num_plurals=rule.num_plurals)
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=language, domain=DOMAIN, ignore_obsolete=True)
+    singular: dict[str, str] = {}
+    plural: dict[str, tuple[str, ...]] = {}
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        if isinstance(message.id, tuple):
+            forms = tuple(message.string) if isinstance(message.string, tuple | list) else (message.string,)
+            if len(forms) == catalog.num_plurals and all(forms):
+                plural[message.id[0]] = forms
+        elif message.string:
+            singular[message.id] = message.string
+    return Messages(
+        language,
+        singular,
+        plural,
+        plural_index=stdlib_gettext.c2py(catalog.plural_expr),
+        num_plurals=catalog.num_plurals,
+    )
+
+
+@cache
+def _catalog(language: str, locale_dir: Path = LOCALE_DIR) -> Messages:
+    """The compiled catalog of a language, read once per process."""
+    return load_messages(locale_dir / language / "LC_MESSAGES" / f"{DOMAIN}.po", language)
+
+
+# Remember a message shown in English because `language` has no translation of it.
+def _record_missing(language: str, message: str) -> None:
+    _missing.setdefault(language, set()).add(message)
 
 
 class Speech:
     """One language's words and formats, for one page."""
 
-    def __init__(self, language: str):
+    def __init__(self, language: str, messages: Messages | None = None, digits: str | None = None):
         self.language = language
         self.direction = "rtl" if language in RTL else "ltr"
         self.locale = Locale.parse(language)
+        if messages is None and language != SOURCE_LANGUAGE:
+            messages = _catalog(language)
+        self.messages = messages
+        self.digits = digits or DIGITS.get(language, "latn")
 
     # Translate a message and fill its named placeholders.
     def gettext(self, message: str, **variables: Any) -> str:
-        return message % variables if variables else message
+        text = message
+        if self.messages is not None:
+            translated = self.messages.singular.get(message)
+            if translated is None:
+                _record_missing(self.language, message)
+            else:
+                text = translated
+        return self._fill(text, message, variables)
 
     # Choose the plural form for `n` (Russian has three, Arabic six) and fill placeholders.
     def ngettext(self, singular: str, plural: str, n: int, **variables: Any) -> str:
-        text = singular if n == 1 else plural
-        return text % {"num": self.number(n), **variables}
+        english = singular if n == 1 else plural
+        text = english
+        if self.messages is not None:
+            forms = self.messages.plural.get(singular)
+            if forms is None:
+                _record_missing(self.language, singular)
+            else:
+                whole = int(n) == n
+                index = self.messages.plural_index(abs(int(n))) if whole else len(forms) - 1
+                text = forms[min(index, len(forms) - 1)]
+        return self._fill(text, english, {"num": self.number(n), **variables})
 
-    # A date the way the locale writes it: "12 March 2026", "12 марта 2026 г.".
+    # Fill `%(name)s` placeholders; a translation with broken placeholders falls back to English.
+    def _fill(self, text: str, english: str, variables: dict[str, Any]) -> str:
+        if not variables:
+            return text
+        markup = any(isinstance(value, Markup) for value in variables.values())
+        for candidate in (text, english):
+            try:
+                return escape(candidate) % variables if markup else candidate % variables
+            except (KeyError, ValueError, TypeError):
+                if candidate is english:
+                    raise
+                _record_missing(self.language, english)
+        raise AssertionError("unreachable")
+
+    # Write digits the way this page's readers expect (see DIGITS).
+    def _digits(self, text: str) -> str:
+        return text.translate(ARABIC_INDIC) if self.digits == "arab" else text
+
+    # A date the way the locale writes it: "March 12, 2026", "12 марта 2026 г.".
     def date(self, value: date, form: str = "long") -> str:
-        return format_date(value, format=form, locale=self.locale)
+        return self._digits(format_date(value, format=form, locale=self.locale))
 
-    # A short date for tables: "Mar 12" style, with the year when it is not `this_year`.
+    # A short date for tables: "Mar 12" / "12 мар.", with the year when it is not `this_year`.
     def short_date(self, value: date, this_year: int | None = None) -> str:
-        if this_year is not None and value.year == this_year:
-            return format_date(value, format="d MMM", locale=self.locale)
-        return format_date(value, format="medium", locale=self.locale)
+        skeleton = "MMMd" if this_year is not None and value.year == this_year else "yMMMd"
+        return self._digits(format_skeleton(skeleton, value, locale=self.locale))
 
-    # Money with the currency's symbol and minor unit: "$12,000.00", "12 000,00 ₽".
+    # Money with the currency's symbol and minor unit: "$12,000.00", "12 000,00 ₽", "¥12,000".
     def money(self, amount: Decimal, currency: str) -> str:
-        return format_currency(amount, currency, locale=self.locale)
+        text = format_currency(amount, currency, locale=self.locale, numbering_system=self.digits)
+        return self._digits(text)
 
+    # A number with the locale's separators: "1,234.5", "1 234,5".
     def number(self, value: int | Decimal) -> str:
-        return format_decimal(value, locale=self.locale)
+        return self._digits(format_decimal(value, locale=self.locale, numbering_system=self.digits))
 
+    # A percentage with up to two decimals, in the locale's pattern: "1.5%", "1,5 %".
     def percent(self, fraction: Decimal) -> str:
-        return format_percent(fraction, locale=self.locale, format="#,##0.##%")
+        pattern = self.locale.percent_formats[None].pattern
+        pattern = pattern.replace("#,##0", "#,##0.##", 1) if "#,##0" in pattern else "#,##0.##%"
+        return self._digits(format_percent(fraction, format=pattern, locale=self.locale, numbering_system=self.digits))
 
     # "1 working day", "5 рабочих дней".
     def working_days(self, n: int) -> str:
         return self.ngettext("%(num)s working day", "%(num)s working days", n)
 
-    # A channel name: built-in ones (email, phone, video call, ...) are translated.
+    # A channel name: built-in ones (email, phone, video call, ...) are translated, others kept.
     def channel(self, name: str) -> str:
-        return self.gettext(name)
+        key = " ".join(name.replace("_", " ").split()).casefold()
+        message = CHANNELS.get(key)
+        if message is None:
+            return name
+        text = self.gettext(message)
+        if name[:1].isupper() and message[:1].islower():
+            text = text[:1].upper() + text[1:]
+        return text
 
     # What templates get: `_`, `gettext`, `ngettext` and `speech`.
     def jinja_globals(self) -> dict[str, Any]:
@@ -74,11 +230,27 @@ class Speech:
 
 
 @cache
-def speech_for(language: str) -> Speech:
+def speech_for(language: str, digits: str | None = None) -> Speech:
     """The (cached) speech of a language code from model.LANGUAGES."""
-    return Speech(language)
+    return Speech(language, digits=digits)
 
 
 def missing_translations() -> dict[str, list[str]]:
     """Language -> messages that fell back to English so far (reported at build time)."""
-    return {}
+    return {language: sorted(messages) for language, messages in sorted(_missing.items()) if messages}
+
+
+# Log one warning per language whose pages showed English for a missing translation.
+def report_missing(log: logging.Logger) -> None:
+    for language, messages in missing_translations().items():
+        listing = "; ".join(repr(m) for m in messages)
+        log.warning(
+            "courtside: %d message(s) have no '%s' translation and were shown in English "
+            "(run `make i18n-extract` and translate %s): %s",
+            len(messages), language, f"locale/{language}/LC_MESSAGES/{DOMAIN}.po", listing,
+        )
+
+
+# Forget what was recorded (a new build, or a test).
+def clear_missing() -> None:
+    _missing.clear()

@@ -1,36 +1,880 @@
-"""View models: what each template shows, computed here so templates only render."""
+"""View models: everything the templates show, computed here so that templates only render.
+
+`client_view` builds the client's "How We Work Together" page of one engagement, in the
+engagement's language; it sees that engagement alone (never the board, never another
+engagement) and the promise chain alone (never target dates). `board_view` builds the
+internal status board over every engagement.
+
+Every sentence is one gettext message with named placeholders, filled with values the
+page's `Speech` has already formatted (dates, money, working days); nothing here glues
+translated fragments together, and no message holds HTML.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from ..core.board import Board, Snapshot
+from markupsafe import Markup
+
+from ..core.board import Board, Snapshot, totals
 from ..core.load import Broken
+from ..core.model import LANGUAGES, Person, pick_texts
+from ..core.money import PaymentPlan
+from ..core.problems import Problem
+from ..core.schedule import StagePlan
+from .i18n import Speech, speech_for
+from .timeline import board_timeline, proposal_timeline, stage_timeline
+
+# The Content-Security-Policy of a built client page: its own stylesheet and nothing else.
+CLIENT_CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
+
+
+# -- Small pieces -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A label and its value, for the "at a glance" panel and the totals."""
+
+    label: str
+    value: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Texts:
+    """Free texts of the policies in the page's language (`lang` set when they fall back)."""
+
+    items: list[str]
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One side's single contact."""
+
+    heading: str
+    name: str | None
+    email: str | None
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class BrokenView:
+    """An engagement that failed validation (shown only while serving)."""
+
+    heading: str
+    file: str
+    problems: list[str]
+
+
+# -- The client page ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageRow:
+    """One stage on the client page: promise-chain dates only."""
+
+    number: str
+    name: str
+    owner: str  # us | client
+    court: str
+    deliverables: list[str]
+    days: str  # promised working days
+    opens: str | None
+    due: str | None
+    state: str  # done | in-progress | waiting | late | upcoming | proposed (a CSS class)
+    state_label: str
+    state_note: str | None
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    """One payment on the client page."""
+
+    name: str
+    amount: str
+    percent: str | None
+    invoice: str
+    due: str
+    state: str  # paid | overdue | invoiced | upcoming
+    state_label: str
+    late_fee: str | None
+    gate_note: str | None
 
 
 @dataclass(frozen=True)
 class ClientView:
+    """The client page of one engagement, in its language."""
+
     language: str
     direction: str
-    snapshot: Snapshot | None
-    broken: Broken | None
+    speech: Speech
+    title: str
+    csp: str | None
+    broken: BrokenView | None = None
+    studio: str = ""
+    client: str = ""
+    project: str = ""
+    proposal: bool = False
+    status: str = ""
+    status_key: str = ""
+    as_of: str = ""
+    glance: list[Fact] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    channels: list[str] = field(default_factory=list)
+    channels_lang: str | None = None
+    response: str = ""
+    email_hours: list[str] = field(default_factory=list)
+    ours: Texts = Texts([])
+    yours: Texts = Texts([])
+    timeline: Markup | None = None
+    timeline_note: str = ""
+    legend: list[tuple[str, str]] = field(default_factory=list)
+    stages: list[StageRow] = field(default_factory=list)
+    handoffs: list[str] = field(default_factory=list)
+    lateness_rules: list[str] = field(default_factory=list)
+    lateness_now: list[str] = field(default_factory=list)
+    payments: list[PaymentRow] = field(default_factory=list)
+    fee: str | None = None
+    payment_terms: list[str] = field(default_factory=list)
+    owed: str = ""
+    owed_now: bool = False
+    turnaround: list[str] = field(default_factory=list)
+
+    # What the template context gets besides the view: `_`, `gettext`, `ngettext`, `speech`.
+    def jinja_globals(self) -> dict[str, Any]:
+        return self.speech.jinja_globals()
+
+
+# The free texts for the page's language, with the language they are really in.
+def local_texts(texts: dict[str, list[str]], language: str) -> Texts:
+    items, fallback = pick_texts(texts, language)
+    if not fallback:
+        return Texts(items)
+    other = next((key for key in ("en", *texts) if key in texts and key in LANGUAGES), None)
+    return Texts(items, other)
+
+
+# Whose court a stage is in, said to the client.
+def court_label(owner: str, speech: Speech) -> str:
+    return speech.gettext("Our court") if owner == "us" else speech.gettext("Your court")
+
+
+# The state of an engagement, as the client reads it.
+def status_label(snapshot: Snapshot, speech: Speech) -> str:
+    _ = speech.gettext
+    plan = snapshot.schedule
+    labels = {
+        "proposal": _("Proposal"),
+        "active": _("In progress"),
+        "done": _("Completed"),
+        "on-hold": _("On hold"),
+        "cancelled": _("Cancelled"),
+    }
+    if plan.state == "scheduled" and plan.start is not None:
+        return _("Starts on %(date)s", date=speech.date(plan.start))
+    return labels.get(plan.state, plan.state)
+
+
+# The state of one stage on the client page: a key for styling, a label and a note.
+def stage_state(plan: StagePlan, speech: Speech) -> tuple[str, str, str | None]:
+    _ = speech.gettext
+    if plan.state == "proposed":
+        return "proposed", _("Proposed"), None
+    if plan.state == "done":
+        note = _("on %(date)s", date=speech.short_date(plan.stage.done)) if plan.stage.done else None
+        return "done", _("Done"), note
+    late = speech.working_days(plan.late_by or 0)
+    if plan.state == "late":
+        label = _("Late: waiting on you") if plan.owner == "client" else _("Late")
+        return "late", label, _("%(days)s past the due date", days=late)
+    if plan.state == "in-progress":
+        return ("waiting", _("Waiting on you"), None) if plan.owner == "client" else (
+            "in-progress",
+            _("In progress"),
+            None,
+        )
+    return "upcoming", _("Upcoming"), None
+
+
+# A date for a table cell: short, with the year when it is not the page's year.
+def _cell_date(value: date, speech: Speech, today: date) -> str:
+    return speech.short_date(value, this_year=today.year)
+
+
+def _stage_rows(snapshot: Snapshot, speech: Speech) -> list[StageRow]:
+    """The stage list of the client page (the promise chain, never the target chain)."""
+    today = snapshot.schedule.today
+    rows = []
+    for plan in snapshot.schedule.stages:
+        link = plan.promise
+        state, label, note = stage_state(plan, speech)
+        rows.append(
+            StageRow(
+                number=speech.number(plan.index + 1),
+                name=plan.name,
+                owner=plan.owner,
+                court=court_label(plan.owner, speech),
+                deliverables=list(plan.stage.deliverables),
+                days=speech.working_days(plan.promised),
+                opens=_cell_date(link.opens, speech, today) if link else None,
+                due=_cell_date(link.due, speech, today) if link else None,
+                state=state,
+                state_label=label,
+                state_note=note,
+            )
+        )
+    return rows
+
+
+# The handoffs in plain words: who hands what to whom, and by when (promise chain).
+def handoffs(snapshot: Snapshot, speech: Speech) -> list[str]:
+    _ = speech.gettext
+    plans = snapshot.schedule.stages
+    sentences: list[str] = []
+    if not snapshot.schedule.dated:
+        at = 0
+        for plan in plans:
+            at += plan.promised
+            day = speech.number(at)
+            if plan.owner == "us":
+                sentences.append(_("By working day %(day)s we deliver “%(stage)s”.", day=day, stage=plan.name))
+            else:
+                sentences.append(
+                    _(
+                        "By working day %(day)s you complete “%(stage)s”, which takes %(days)s.",
+                        day=day,
+                        stage=plan.name,
+                        days=speech.working_days(plan.promised),
+                    )
+                )
+        return sentences
+    for plan, after in zip(plans, [*plans[1:], None], strict=True):
+        link = plan.promise
+        assert link is not None
+        stage = plan.name
+        if plan.stage.done is not None:
+            when = speech.date(plan.stage.done)
+            if plan.owner == "us":
+                sentences.append(_("On %(date)s we delivered “%(stage)s”.", date=when, stage=stage))
+            else:
+                sentences.append(_("On %(date)s you completed “%(stage)s”.", date=when, stage=stage))
+            continue
+        if plan.state == "late":
+            values = {"date": speech.date(link.due), "stage": stage, "late": speech.working_days(plan.late_by or 0)}
+            if plan.owner == "us":
+                sentences.append(_("“%(stage)s” was due from us on %(date)s and is %(late)s late.", **values))
+            else:
+                sentences.append(_("Your part, “%(stage)s”, was due on %(date)s and is %(late)s late.", **values))
+            continue
+        due = speech.date(link.due)
+        if after is None or after.promise is None:
+            if plan.owner == "us":
+                sentences.append(_("On %(date)s we deliver “%(stage)s”, the last stage.", date=due, stage=stage))
+            else:
+                sentences.append(
+                    _("Your part, “%(stage)s”, is due on %(date)s, the last stage.", date=due, stage=stage)
+                )
+            continue
+        values = {"date": due, "stage": stage, "next": after.name, "due": speech.date(after.promise.due)}
+        if plan.owner == "us" and after.owner == "client":
+            sentences.append(_("On %(date)s we hand you “%(stage)s”; your part, “%(next)s”, is due on %(due)s.", **values))
+        elif plan.owner == "us":
+            sentences.append(_("On %(date)s we deliver “%(stage)s”; then we deliver “%(next)s” on %(due)s.", **values))
+        elif after.owner == "us":
+            sentences.append(
+                _("Your part, “%(stage)s”, is due on %(date)s; we then deliver “%(next)s” on %(due)s.", **values)
+            )
+        else:
+            sentences.append(
+                _("Your part, “%(stage)s”, is due on %(date)s; your next part, “%(next)s”, on %(due)s.", **values)
+            )
+    return sentences
+
+
+# What happens when either side is late: the rules, with the numbers of the policies.
+def lateness_rules(snapshot: Snapshot, speech: Speech) -> list[str]:
+    _ = speech.gettext
+    terms = snapshot.terms
+    client, ours = terms.consequences.client, terms.consequences.us
+    rules = []
+    restart = speech.working_days(client.restart)
+    if client.grace:
+        rules.append(
+            _(
+                "If your part is late, there is a grace period of %(grace)s. Past it, the project "
+                "pauses, and we pick it up again %(restart)s after your part arrives, to fit it "
+                "back into our schedule.",
+                grace=speech.working_days(client.grace),
+                restart=restart,
+            )
+        )
+    else:
+        rules.append(
+            _(
+                "If your part is late, the project pauses, and we pick it up again %(restart)s "
+                "after your part arrives, to fit it back into our schedule.",
+                restart=restart,
+            )
+        )
+    if ours.discount > 0:
+        values = {"discount": speech.percent(ours.discount), "cap": speech.percent(ours.cap)}
+        if terms.fee is not None:
+            maximum = speech.money(terms.fee * ours.cap, terms.currency)
+            rules.append(
+                _(
+                    "If we are late, we take %(discount)s off the fee for every week we are late "
+                    "(a started week counts as a whole one), up to %(cap)s of the fee, %(maximum)s.",
+                    maximum=maximum,
+                    **values,
+                )
+            )
+        else:
+            rules.append(
+                _(
+                    "If we are late, we take %(discount)s off the fee for every week we are late "
+                    "(a started week counts as a whole one), up to %(cap)s of the fee.",
+                    **values,
+                )
+            )
+    return rules
+
+
+# What has actually happened: late stages, triggered consequences and our credit.
+def lateness_now(snapshot: Snapshot, speech: Speech) -> list[str]:
+    _ = speech.gettext
+    terms, plan = snapshot.terms, snapshot.schedule
+    grace = terms.consequences.client.grace
+    lines: list[str] = []
+    stages = plan.stages
+    for index, stage in enumerate(stages):
+        if not stage.late_by:
+            continue
+        late = speech.working_days(stage.late_by)
+        after = stages[index + 1] if index + 1 < len(stages) else None
+        done = stage.stage.done is not None
+        if stage.owner == "client" and not stage.consequence:
+            lines.append(
+                _(
+                    "“%(stage)s” is %(late)s late, within the grace period of %(grace)s.",
+                    stage=stage.name,
+                    late=late,
+                    grace=speech.working_days(grace),
+                )
+                if not done
+                else _(
+                    "“%(stage)s” arrived %(late)s late, within the grace period of %(grace)s.",
+                    stage=stage.name,
+                    late=late,
+                    grace=speech.working_days(grace),
+                )
+            )
+        elif stage.owner == "client" and done:
+            if after is not None and after.promise is not None and after.promise.restarted:
+                lines.append(
+                    _(
+                        "“%(stage)s” arrived %(late)s late, past the grace period: the project paused, "
+                        "and “%(next)s” restarted on %(date)s.",
+                        stage=stage.name,
+                        late=late,
+                        next=after.name,
+                        date=speech.date(after.promise.opens),
+                    )
+                )
+            else:
+                lines.append(
+                    _(
+                        "“%(stage)s” arrived %(late)s late, past the grace period: the project paused.",
+                        stage=stage.name,
+                        late=late,
+                    )
+                )
+        elif stage.owner == "client":
+            lines.append(
+                _(
+                    "“%(stage)s” is %(late)s late, past the grace period: the project is paused "
+                    "until it arrives, and picks up again %(restart)s later.",
+                    stage=stage.name,
+                    late=late,
+                    restart=speech.working_days(terms.consequences.client.restart),
+                )
+            )
+        elif done:
+            lines.append(_("We delivered “%(stage)s” %(late)s late.", stage=stage.name, late=late))
+        else:
+            lines.append(_("“%(stage)s” is %(late)s late on our side.", stage=stage.name, late=late))
+    if plan.credit:
+        rate = min(terms.consequences.us.cap, terms.consequences.us.discount * sum(s.weeks_late for s in stages))
+        lines.append(
+            _(
+                "Our credit to you for this: %(amount)s (%(percent)s of the fee).",
+                amount=speech.money(plan.credit, terms.currency),
+                percent=speech.percent(rate),
+            )
+        )
+    if not lines and plan.dated:
+        lines.append(_("Nothing has triggered so far: both sides are on time."))
+    return lines
+
+
+def _payment_invoice(payment: PaymentPlan, speech: Speech, today: date) -> str:
+    """When a payment is invoiced: the date, the expected date, or the event it waits for."""
+    _ = speech.gettext
+    if payment.invoice_date is not None:
+        return _cell_date(payment.invoice_date, speech, today)
+    if payment.expected_invoice_date is not None:
+        return _("expected %(date)s", date=_cell_date(payment.expected_invoice_date, speech, today))
+    due = payment.payment.due
+    if due == "signing":
+        return _("at signing")
+    if due == "start":
+        return _("at the start")
+    if payment.stage is not None:
+        return _("when “%(stage)s” is done", stage=payment.stage)
+    return due
+
+
+def _payment_rows(snapshot: Snapshot, speech: Speech) -> list[PaymentRow]:
+    """The payment schedule: amounts, invoice and due dates, state, late fees."""
+    _ = speech.gettext
+    terms = snapshot.terms
+    today = snapshot.schedule.today
+    rows = []
+    for payment in snapshot.payments:
+        if payment.due_date is not None:
+            due = _cell_date(payment.due_date, speech, today)
+        elif terms.payment.terms:
+            due = speech.ngettext(
+                "%(num)s day after the invoice", "%(num)s days after the invoice", terms.payment.terms
+            )
+        else:
+            due = _("on the invoice date")
+        if payment.state == "paid" and payment.payment.paid is not None:
+            label = _("Paid on %(date)s", date=_cell_date(payment.payment.paid, speech, today))
+        elif payment.state == "overdue":
+            label = speech.ngettext("Overdue by %(num)s day", "Overdue by %(num)s days", payment.days_overdue)
+        elif payment.state == "invoiced":
+            label = _("Invoiced")
+        else:
+            label = _("Upcoming")
+        late_fee = None
+        if payment.late_fee > 0:
+            late_fee = _("Late fee: %(amount)s", amount=speech.money(payment.late_fee, terms.currency))
+        rows.append(
+            PaymentRow(
+                name=payment.name,
+                amount=speech.money(payment.amount, terms.currency),
+                percent=speech.percent(payment.share) if payment.share is not None else None,
+                invoice=_payment_invoice(payment, speech, today),
+                due=due,
+                state=payment.state,
+                state_label=label,
+                late_fee=late_fee,
+                gate_note=_("The next stage starts once this is paid.") if payment.payment.gate else None,
+            )
+        )
+    return rows
+
+
+# The payment terms in sentences: net days, the late fee.
+def payment_terms(snapshot: Snapshot, speech: Speech) -> list[str]:
+    _ = speech.gettext
+    policy = snapshot.terms.payment
+    sentences = []
+    if policy.terms:
+        sentences.append(
+            speech.ngettext(
+                "Each invoice is due %(num)s day after its date.",
+                "Each invoice is due %(num)s days after its date.",
+                policy.terms,
+            )
+        )
+    else:
+        sentences.append(_("Each invoice is due on its date."))
+    if policy.late_fee > 0:
+        sentences.append(
+            _(
+                "A late payment carries a fee of %(rate)s of its amount per 30 days, counted by the day.",
+                rate=speech.percent(policy.late_fee),
+            )
+        )
+    return sentences
+
+
+# Turnaround for change requests and new work.
+def turnaround(snapshot: Snapshot, speech: Speech) -> list[str]:
+    _ = speech.gettext
+    policy = snapshot.terms.turnaround
+    sentences = [
+        _(
+            "Small change requests: we turn them around within %(days)s.",
+            days=speech.working_days(policy.changes),
+        )
+    ]
+    if policy.new_work == "scheduled":
+        sentences.append(
+            _(
+                "New work beyond the scope below is fitted into our production schedule: we agree on "
+                "its dates with you before we start."
+            )
+        )
+    else:
+        sentences.append(
+            _(
+                "New work beyond the scope below starts within %(days)s of your go-ahead.",
+                days=speech.working_days(int(policy.new_work)),
+            )
+        )
+    return sentences
+
+
+def _contact(heading: str, person: Person | None) -> Contact:
+    if person is None:
+        return Contact(heading, None, None, None)
+    return Contact(heading, person.name, person.email, person.phone)
+
+
+def _glance(snapshot: Snapshot, speech: Speech, status: str) -> list[Fact]:
+    """The facts a client wants first: status, whose court, start, finish, fee, owed."""
+    _ = speech.gettext
+    terms, plan = snapshot.terms, snapshot.schedule
+    facts = [Fact(_("Status"), status)]
+    if not plan.dated:
+        total = sum(stage.promised for stage in plan.stages)
+        facts.append(Fact(_("Duration"), _("about %(days)s", days=speech.working_days(total))))
+        note = _("Dates are set once the contract is signed.")
+        if terms.signed is not None:
+            note = _("Dates are set once the deposit is paid.")
+        facts.append(Fact(_("Start"), note))
+    else:
+        current = plan.current
+        if current is not None and current.promise is not None and plan.state not in ("cancelled",):
+            court = court_label(current.owner, speech)
+            facts.append(
+                Fact(
+                    _("Whose court"),
+                    court,
+                    _("“%(stage)s”, due %(date)s", stage=current.name, date=speech.date(current.promise.due)),
+                )
+            )
+        if plan.start is not None:
+            facts.append(Fact(_("Start"), speech.date(plan.start)))
+        if plan.final_due is not None:
+            facts.append(Fact(_("Finish"), speech.date(plan.final_due)))
+    if terms.fee is not None:
+        facts.append(Fact(_("Fee"), speech.money(terms.fee, terms.currency)))
+    if snapshot.payments:
+        facts.append(Fact(_("Owed now"), speech.money(snapshot.owed, terms.currency)))
+    return facts
+
+
+# The client page of one engagement; `serving` relaxes the page's policy for live reload.
+def client_view(item: Snapshot | Broken, serving: bool = False) -> ClientView:
+    csp = None if serving else CLIENT_CSP
+    if isinstance(item, Broken):
+        speech = speech_for("en")
+        _ = speech.gettext
+        return ClientView(
+            language=speech.language,
+            direction=speech.direction,
+            speech=speech,
+            title=_("This page has problems"),
+            csp=csp,
+            broken=BrokenView(_("This page has problems"), item.file, [str(p) for p in item.problems]),
+        )
+    terms, plan = item.terms, item.schedule
+    speech = speech_for(terms.language)
+    _ = speech.gettext
+    status = status_label(item, speech)
+    us = terms.contacts.us or terms.studio.contact
+    channels = local_texts(terms.communication.channels, terms.language)
+    timeline = stage_timeline(item, speech) if plan.dated else proposal_timeline(item, speech)
+    if plan.dated:
+        timeline_note = _("Dates are the ones we promise you; our own stages carry a safety margin.")
+    else:
+        timeline_note = _(
+            "A rough timeline in working days, counted from the start. The start is set once the "
+            "contract is signed and the deposit is paid; every stage then gets its date."
+        )
+    legend = [("us", _("Our court")), ("client", _("Your court"))]
+    if plan.dated:
+        legend += [("late", _("Late")), ("today", _("Today"))]
+    owed = item.owed
+    return ClientView(
+        language=terms.language,
+        direction=speech.direction,
+        speech=speech,
+        title=_("How we work together: %(project)s", project=terms.project),
+        csp=csp,
+        studio=terms.studio.name,
+        client=terms.client,
+        project=terms.project,
+        proposal=not plan.dated,
+        status=status,
+        status_key=plan.state,
+        as_of=_("Status as of %(date)s", date=speech.date(plan.today)),
+        glance=_glance(item, speech, status),
+        contacts=[
+            _contact(_("At %(name)s", name=terms.studio.name), us),
+            _contact(_("At %(name)s", name=terms.client), terms.contacts.client),
+        ],
+        channels=[speech.channel(name) for name in channels.items],
+        channels_lang=channels.lang,
+        response=_("We answer within %(days)s.", days=speech.working_days(terms.communication.response)),
+        email_hours=list(terms.communication.email_hours),
+        ours=local_texts(terms.responsibilities.us, terms.language),
+        yours=local_texts(terms.responsibilities.client, terms.language),
+        timeline=timeline,
+        timeline_note=timeline_note,
+        legend=legend,
+        stages=_stage_rows(item, speech),
+        handoffs=handoffs(item, speech),
+        lateness_rules=lateness_rules(item, speech),
+        lateness_now=lateness_now(item, speech),
+        payments=_payment_rows(item, speech),
+        fee=speech.money(terms.fee, terms.currency) if terms.fee is not None else None,
+        payment_terms=payment_terms(item, speech),
+        owed=(
+            _("Owed now: %(amount)s, late fees included.", amount=speech.money(owed, terms.currency))
+            if owed > 0
+            else _("Nothing is owed right now.")
+        ),
+        owed_now=owed > 0,
+        turnaround=turnaround(item, speech),
+    )
+
+
+# -- The board ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One engagement on the board."""
+
+    id: str
+    client: str
+    project: str
+    link: str | None
+    state: str
+    state_label: str
+    late: bool
+    attention: bool
+    court: str | None
+    waiting: str | None
+    stage: str | None
+    stage_due: str | None
+    late_by: str | None
+    consequences: list[str]
+    credit: str | None
+    drift: str
+    drift_sign: str  # ahead | on | behind | none
+    next_payment: str | None
+    next_payment_note: str | None
+    overdue: str | None
+    late_fees: str | None
+    hours: str | None
+    hours_share: int | None  # percent of the budget spent, for the bar
+    over_budget: bool
+
+
+@dataclass(frozen=True)
+class MoneyTotal:
+    """Money across engagements in one currency."""
+
+    currency: str
+    outstanding: str
+    overdue: str
+    late_fees: str
+    credit: str
 
 
 @dataclass(frozen=True)
 class BoardView:
-    board: Board
-    rows: list[Snapshot]
-    links: dict[str, str]
+    """The internal status board."""
+
+    speech: Speech
+    today: str
+    rows: list[BoardRow]
+    timeline: Markup | None
+    money: list[MoneyTotal]
+    record: list[Fact]
+    invalid: list[BrokenView]
+    problems: list[str]  # problems of no single engagement (the policies file)
+    json_name: str = "board.json"
+
+    # What the template context gets besides the view.
+    def jinja_globals(self) -> dict[str, Any]:
+        return self.speech.jinja_globals()
 
 
-def client_view(item: Snapshot | Broken, board: Board | None, page: Any) -> ClientView:
-    if isinstance(item, Broken):
-        return ClientView("en", "ltr", None, item)
-    language = item.terms.language
-    return ClientView(language, "rtl" if language == "ar" else "ltr", item, None)
+def _board_state(state: str, speech: Speech) -> str:
+    _ = speech.gettext
+    return {
+        "active": _("Active"),
+        "scheduled": _("Scheduled"),
+        "on-hold": _("On hold"),
+        "proposal": _("Proposal"),
+        "done": _("Done"),
+        "cancelled": _("Cancelled"),
+    }.get(state, state)
 
 
-def board_view(board: Board | None, links: dict[str, str], page: Any) -> BoardView:
-    assert board is not None
-    return BoardView(board, board.sorted(), links)
+def _drift(drift: int | None, speech: Speech) -> tuple[str, str]:
+    """Drift of the final due against the baseline, signed, with its direction."""
+    _ = speech.gettext
+    if drift is None:
+        return "—", "none"
+    if drift == 0:
+        return _("on baseline"), "on"
+    if drift > 0:
+        return _("%(days)s later", days=speech.working_days(drift)), "behind"
+    return _("%(days)s earlier", days=speech.working_days(-drift)), "ahead"
+
+
+def _money_or_none(amount: Decimal | None, currency: str, speech: Speech) -> str | None:
+    return speech.money(amount, currency) if amount else None
+
+
+def board_row(snapshot: Snapshot, link: str | None, speech: Speech) -> BoardRow:
+    """Everything the board says about one engagement."""
+    _ = speech.gettext
+    terms, plan = snapshot.terms, snapshot.schedule
+    today = plan.today
+    current = plan.current
+    court = waiting = stage = stage_due = late_by = None
+    if current is not None and plan.state not in ("proposal", "cancelled"):
+        court = _("Us") if current.owner == "us" else _("Client")
+        if plan.waiting is not None and plan.state != "scheduled":
+            waiting = _("for %(days)s", days=speech.working_days(plan.waiting))
+    if current is not None:
+        stage = current.name
+        if current.promise is not None:
+            stage_due = _("due %(date)s", date=_cell_date(current.promise.due, speech, today))
+        if current.late_by:
+            late_by = _("late by %(days)s", days=speech.working_days(current.late_by))
+    drift, drift_sign = _drift(plan.drift, speech)
+    next_payment = note = None
+    if (payment := snapshot.next_payment) is not None:
+        next_payment = _(
+            "Next: %(name)s, %(amount)s", name=payment.name, amount=speech.money(payment.amount, terms.currency)
+        )
+        if payment.due_date is not None:
+            note = _("due %(date)s", date=_cell_date(payment.due_date, speech, today))
+        elif payment.expected_invoice_date is not None:
+            note = _("invoice expected %(date)s", date=_cell_date(payment.expected_invoice_date, speech, today))
+    hours = share = None
+    over = False
+    if terms.hours is not None:
+        budget, spent = terms.hours.budget, terms.hours.spent
+        hours = _("%(spent)s of %(budget)s h", spent=speech.number(spent), budget=speech.number(budget))
+        share = int(spent * 100 / budget) if budget else None
+        over = spent > budget
+    consequences = []
+    for stage_plan in plan.stages:
+        if stage_plan.consequence:
+            whose = _("client") if stage_plan.owner == "client" else _("us")
+            consequences.append(
+                _(
+                    "%(stage)s (%(whose)s, %(late)s late)",
+                    stage=stage_plan.name,
+                    whose=whose,
+                    late=speech.working_days(stage_plan.late_by or 0),
+                )
+            )
+    return BoardRow(
+        id=snapshot.id,
+        client=terms.client,
+        project=terms.project,
+        link=link,
+        state=plan.state,
+        state_label=_board_state(plan.state, speech),
+        late=snapshot.late,
+        attention=bool(snapshot.late or consequences),
+        court=court,
+        waiting=waiting,
+        stage=stage,
+        stage_due=stage_due,
+        late_by=late_by,
+        consequences=consequences,
+        credit=_money_or_none(plan.credit, terms.currency, speech),
+        drift=drift,
+        drift_sign=drift_sign,
+        next_payment=next_payment,
+        next_payment_note=note,
+        overdue=_money_or_none(snapshot.overdue, terms.currency, speech),
+        late_fees=_money_or_none(snapshot.late_fees, terms.currency, speech),
+        hours=hours,
+        hours_share=share,
+        over_budget=over,
+    )
+
+
+def _record(board: Board, speech: Speech) -> list[Fact]:
+    """The under-promise record: our stages delivered on or before the promised date."""
+    _ = speech.gettext
+    summary = totals(board)
+    delivered = summary["our_stages_delivered"]
+    if not delivered:
+        return [Fact(_("Our stages delivered"), speech.number(0))]
+    on_time = summary["delivered_on_time"]
+    share = Decimal(str(summary["on_time_share"]))
+    facts = [
+        Fact(_("Our stages delivered"), speech.number(delivered)),
+        Fact(
+            _("On or before the promised date"),
+            _("%(count)s (%(share)s)", count=speech.number(on_time), share=speech.percent(share)),
+        ),
+    ]
+    if summary["average_days_early"] is not None:
+        early = Decimal(str(summary["average_days_early"]))
+        facts.append(
+            Fact(_("Average days early"), _("%(days)s working days", days=speech.number(early)))
+        )
+    return facts
+
+
+def _problem_lines(problems: list[Problem]) -> list[str]:
+    return [str(problem) for problem in problems]
+
+
+# The board: every engagement sorted by attention, the timeline, the totals, the problems.
+def board_view(board: Board, links: dict[str, str]) -> BoardView:
+    speech = speech_for("en")
+    _ = speech.gettext
+    ordered = board.sorted()
+    summary = totals(board)
+    money = [
+        MoneyTotal(
+            currency=code,
+            outstanding=speech.money(Decimal(sums["outstanding"]), code),
+            overdue=speech.money(Decimal(sums["overdue"]), code),
+            late_fees=speech.money(Decimal(sums["late_fees"]), code),
+            credit=speech.money(Decimal(sums["credit"]), code),
+        )
+        for code, sums in summary["money"].items()
+    ]
+    active = [s for s in ordered if s.schedule.state in ("active", "scheduled", "on-hold")]
+    in_broken = {p for broken in board.broken for p in broken.problems}
+    return BoardView(
+        speech=speech,
+        today=speech.date(board.today),
+        rows=[board_row(s, links.get(s.id), speech) for s in ordered],
+        timeline=board_timeline(active, speech),
+        money=money,
+        record=_record(board, speech),
+        invalid=[
+            BrokenView(
+                _("%(client)s: %(project)s", client=b.client, project=b.project)
+                if b.client and b.project
+                else b.id,
+                b.file,
+                _problem_lines(b.problems),
+            )
+            for b in board.broken
+        ],
+        problems=_problem_lines([p for p in board.portfolio.problems if p not in in_broken]),
+    )

@@ -1,0 +1,394 @@
+"""Calendars (`calendar.ics`): the client's own dates, and every engagement for the studio.
+
+Built with the `icalendar` library, which writes what RFC 5545 asks of the text (CRLF line
+ends, lines folded at 75 octets, commas, semicolons and backslashes escaped). What is
+decided here (docs/calendar-and-reminders.md explains each choice):
+
+* Every event is an all-day event (`DTSTART;VALUE=DATE`, `DTEND` the next day), marked free
+  time (`TRANSP:TRANSPARENT`): a due date, not a meeting.
+* UIDs come from the stage's or payment's name (normalized), the engagement id and the
+  studio, never from a date or the share, so a moved date updates the event in place.
+* `LAST-MODIFIED` (and `DTSTAMP`, which RFC 5545 defines as the same thing for a calendar
+  without `METHOD`) is the last day something moved the event: a recorded date before it,
+  or today while a stage before it runs late. `SEQUENCE` counts the days from the day the
+  dates were assigned to that day. A static build has no memory: this is a deterministic
+  function of the engagement and today that grows whenever the event moves, as long as
+  recorded dates are written down on the day they happen.
+* The client's calendar holds the client's stages, our promised deliveries (promise chain,
+  never the target chain) and the payments; a reminder (`VALARM`) two days before, at
+  9:00, on each date the client still owes. A proposal or a cancelled engagement has an
+  empty (valid) calendar, so a client who subscribes at the first meeting sees the dates
+  appear once the contract is signed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+import unicodedata
+from datetime import date, datetime, time, timedelta, timezone
+from typing import TYPE_CHECKING, NamedTuple
+from urllib.parse import quote, urlsplit
+
+from babel.lists import format_list
+from icalendar import Alarm, Calendar, Event
+
+from ..core.schedule import deposit_paid
+from .i18n import Speech, speech_for
+
+if TYPE_CHECKING:
+    from ..core.board import Board, Snapshot
+    from ..core.money import PaymentPlan
+    from ..core.schedule import StagePlan
+
+PRODID = "-//Courtside//Courtside calendar 1.0//EN"
+UID_DOMAIN = "courtside.invalid"
+"""The fixed right-hand side of every UID (`.invalid` can never be someone's real domain)."""
+
+ALARM_BEFORE = timedelta(days=1, hours=15)
+"""Before an all-day event's midnight: two days before the due date, at 9:00."""
+
+REFRESH = timedelta(hours=12)
+"""How often a subscribed calendar app should fetch the file again."""
+
+CALENDAR_FILE = "calendar.ics"
+SKIPPED_STATES = frozenset({"cancelled", "proposal"})
+
+
+class CalendarLinks(NamedTuple):
+    """The client page's two "Add to calendar" links."""
+
+    download: str  # relative to the page: the .ics file itself
+    subscribe: str | None  # webcal:// address; None without `site_url` (it must be absolute)
+
+
+# The "Add to calendar" links of a client page, from its `page.url` and `page.canonical_url`.
+def calendar_links(page_url: str, canonical_url: str | None = None) -> CalendarLinks:
+    folder = page_url if page_url.endswith("/") else re.sub(r"\.html?$", "", page_url) + "/"
+    download = CALENDAR_FILE if page_url.endswith("/") else posixpath.basename(folder.rstrip("/")) + "/" + CALENDAR_FILE
+    subscribe = None
+    if canonical_url:
+        parts = urlsplit(canonical_url)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            site_root = canonical_url[: len(canonical_url) - len(page_url)] if canonical_url.endswith(page_url) else None
+            if site_root is not None:
+                absolute = site_root + folder + CALENDAR_FILE
+                subscribe = "webcal://" + absolute.split("://", 1)[1]
+    return CalendarLinks(download, subscribe)
+
+
+# A name as it goes into a UID: case, spacing and punctuation do not matter; ASCII only.
+def stable_key(name: str) -> str:
+    text = unicodedata.normalize("NFKC", name).casefold()
+    slug = re.sub(r"[\W_]+", "-", text).strip("-")
+    if not slug:
+        return "h" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
+    return quote(slug, safe="-")
+
+
+# A UID: what the event is about (kind and name), whose it is (engagement, studio), for whom.
+def event_uid(engagement_id: str, kind: str, key: str, studio: str, internal: bool = False) -> str:
+    audience = ".board" if internal else ""
+    return f"{kind}.{key}.{stable_key(engagement_id)}.{stable_key(studio)}{audience}@{UID_DOMAIN}"
+
+
+def _keys(names: list[str]) -> list[str]:
+    """Stable keys for names, made unique in order (two names may normalize alike)."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        key = stable_key(name)
+        seen[key] = seen.get(key, 0) + 1
+        out.append(key if seen[key] == 1 else f"{key}-{seen[key]}")
+    return out
+
+
+# -- When an event last moved ----------------------------------------------------------------
+
+
+def assigned_on(snap: Snapshot) -> date | None:
+    """The day the dates were assigned: signing, or the deposit's payment when later."""
+    terms = snap.terms
+    ready, paid = deposit_paid(terms)
+    if terms.signed is None or not ready:
+        return None
+    return max(terms.signed, paid) if paid else terms.signed
+
+
+def _latest(*days: date | None) -> date | None:
+    known = [d for d in days if d is not None]
+    return max(known) if known else None
+
+
+def moved_on(snap: Snapshot) -> tuple[list[date | None], list[date | None]]:
+    """Per stage: the last day its due date moved, and the last day its end moved.
+
+    None means never since the dates were assigned. What moves a stage (format.md, the
+    date rules): the end of the stage before it, a gate payment holding it, a recorded
+    `started` that differs from the date it replaces, and, for its end, a `done` that
+    differs from its due date or `today` while it runs late.
+    """
+    plan, cal, today = snap.schedule, snap.loaded.calendar, snap.schedule.today
+    gates: dict[str, list] = {}
+    for payment in snap.terms.payments:
+        if payment.gate:
+            gates.setdefault(payment.due, []).append(payment)
+    due_moved: list[date | None] = []
+    end_moved: list[date | None] = []
+    previous: StagePlan | None = None
+    for index, stage_plan in enumerate(plan.stages):
+        link, stage = stage_plan.promise, stage_plan.stage
+        assert link is not None
+        if stage.started is not None:
+            replaced = plan.start if previous is None else cal.next(previous.promise.end)  # type: ignore[union-attr]
+            opens = stage.started if stage.started != replaced else None
+        elif index == 0:
+            opens = None
+        else:
+            opens = end_moved[-1]
+            assert previous is not None
+            if link.gated:
+                for payment in gates.get(previous.name, ()):
+                    opens = _latest(opens, payment.paid if payment.paid is not None else today)
+        end = opens
+        if stage.done is not None:
+            if stage.done != link.due:
+                end = _latest(end, stage.done)
+        elif link.due < today:
+            end = _latest(end, today)
+        due_moved.append(opens)
+        end_moved.append(end)
+        previous = stage_plan
+    return due_moved, end_moved
+
+
+class Revision(NamedTuple):
+    """An event's revision: SEQUENCE and LAST-MODIFIED (also its DTSTAMP)."""
+
+    sequence: int
+    modified: datetime
+
+
+def revision(assigned: date, today: date, *moves: date | None) -> Revision:
+    """SEQUENCE = days from the assignment to the last move (capped at today); UTC midnight."""
+    last = _latest(assigned, *moves) or assigned
+    last = max(assigned, min(last, today))
+    return Revision((last - assigned).days, datetime.combine(last, time(0), tzinfo=timezone.utc))
+
+
+# -- Events ------------------------------------------------------------------------------------
+
+
+def _event(uid: str, day: date, summary: str, description: str, rev: Revision, url: str | None) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", rev.modified)
+    event.add("last-modified", rev.modified)
+    event.add("sequence", rev.sequence)
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
+    event.add("summary", summary)
+    event.add("description", description)
+    if url:
+        event.add("url", url)
+    return event
+
+
+def _alarm(event: Event, summary: str) -> None:
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary)
+    alarm.add("trigger", -ALARM_BEFORE)
+    event.add_component(alarm)
+
+
+def payment_day(pay: PaymentPlan, terms_days: int) -> tuple[date | None, bool]:
+    """(the payment's due date, whether it is expected): known, or from the expected invoice."""
+    if pay.due_date is not None:
+        return pay.due_date, False
+    if pay.expected_invoice_date is None:
+        return None, False
+    return pay.expected_invoice_date + timedelta(days=terms_days), pay.stage is not None
+
+
+def _new_calendar(name: str, description: str, language: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("name", name, parameters={"LANGUAGE": language})
+    cal.add("x-wr-calname", name)
+    cal.add("description", description, parameters={"LANGUAGE": language})
+    cal.add("x-wr-caldesc", description)
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", REFRESH)
+    return cal
+
+
+def _page_line(speech: Speech, page_url: str | None) -> str:
+    if not page_url:
+        return ""
+    return "\n\n" + speech.gettext("The whole schedule: %(url)s", url=page_url)
+
+
+def client_events(snap: Snapshot, page_url: str | None = None) -> list[Event]:
+    """The client's calendar events: their stages, our promised deliveries, the payments."""
+    terms, plan = snap.terms, snap.schedule
+    assigned = assigned_on(snap)
+    if assigned is None or plan.state in SKIPPED_STATES or not plan.dated:
+        return []
+    speech = speech_for(terms.language)
+    studio, project, today = terms.studio.name, terms.project, plan.today
+    due_moved, end_moved = moved_on(snap)
+    link_line = _page_line(speech, page_url)
+    events = []
+    for stage_plan, key in zip(plan.stages, _keys([s.name for s in plan.stages]), strict=True):
+        link, stage = stage_plan.promise, stage_plan.stage
+        assert link is not None
+        day = speech.date(link.due)
+        items = format_list(list(stage.deliverables), locale=speech.locale) if stage.deliverables else ""
+        if stage_plan.owner == "client":
+            summary = speech.gettext("Due from you: %(stage)s (%(project)s)", stage=stage.name, project=project)
+            text = speech.gettext("Your part of %(stage)s is due on %(date)s.", stage=stage.name, date=day)
+            if items:
+                text += " " + speech.gettext("What we need from you: %(items)s.", items=items)
+            rev = revision(assigned, today, due_moved[stage_plan.index], stage.done)
+        else:
+            summary = speech.gettext(
+                "%(studio)s delivers: %(stage)s (%(project)s)", studio=studio, stage=stage.name, project=project
+            )
+            text = speech.gettext(
+                "%(studio)s promised to deliver %(stage)s by %(date)s.", studio=studio, stage=stage.name, date=day
+            )
+            if items:
+                text += " " + speech.gettext("Deliverables: %(items)s.", items=items)
+            rev = revision(assigned, today, due_moved[stage_plan.index])
+        uid = event_uid(snap.id, "stage", key, studio)
+        event = _event(uid, link.due, summary, text + link_line, rev, page_url)
+        if stage_plan.owner == "client" and stage.done is None:
+            _alarm(event, summary)
+        events.append(event)
+    events.extend(_payment_events(snap, speech, assigned, end_moved, link_line, page_url, internal=False))
+    return events
+
+
+def _payment_events(
+    snap: Snapshot,
+    speech: Speech,
+    assigned: date,
+    end_moved: list[date | None],
+    link_line: str,
+    page_url: str | None,
+    internal: bool,
+) -> list[Event]:
+    """One event per payment with a due date, known or expected."""
+    terms, plan = snap.terms, snap.schedule
+    stage_index = {s.name: s.index for s in plan.stages}
+    events = []
+    for pay, key in zip(snap.payments, _keys([p.name for p in snap.payments]), strict=True):
+        day, expected = payment_day(pay, terms.payment.terms)
+        if day is None:
+            continue
+        amount = speech.money(pay.amount, terms.currency)
+        names = {"payment": pay.name, "amount": amount, "project": terms.project, "client": terms.client}
+        if internal and expected:
+            summary = speech.gettext("%(client)s pays (expected): %(payment)s, %(amount)s", **names)
+        elif internal:
+            summary = speech.gettext("%(client)s pays: %(payment)s, %(amount)s", **names)
+        elif expected:
+            summary = speech.gettext("Payment due (expected): %(payment)s, %(amount)s (%(project)s)", **names)
+        else:
+            summary = speech.gettext("Payment due: %(payment)s, %(amount)s (%(project)s)", **names)
+        if expected:
+            text = speech.gettext(
+                "The invoice for %(payment)s (%(amount)s) follows %(stage)s, planned to end on %(end)s; "
+                "payment is due on %(date)s.",
+                payment=pay.name,
+                amount=amount,
+                stage=pay.stage,
+                end=speech.date(pay.expected_invoice_date),  # type: ignore[arg-type]
+                date=speech.date(day),
+            )
+        else:
+            text = speech.gettext(
+                "%(payment)s: %(amount)s, due on %(date)s.", payment=pay.name, amount=amount, date=speech.date(day)
+            )
+        moves: list[date | None] = [pay.payment.paid]
+        if pay.stage is not None:
+            index = stage_index[pay.stage]
+            moves += [end_moved[index], plan.stages[index].stage.done]
+        rev = revision(assigned, plan.today, *moves)
+        uid = event_uid(snap.id, "payment", key, terms.studio.name, internal)
+        event = _event(uid, day, summary, text + link_line, rev, page_url)
+        if expected:
+            event.add("status", "TENTATIVE")
+        if not internal and pay.payment.paid is None:
+            _alarm(event, summary)
+        events.append(event)
+    return events
+
+
+def client_calendar(snap: Snapshot, page_url: str | None = None) -> Calendar:
+    """The client's `calendar.ics`, in the engagement's language; `page_url` absolute or None."""
+    terms = snap.terms
+    speech = speech_for(terms.language)
+    name = speech.gettext("%(project)s with %(studio)s", project=terms.project, studio=terms.studio.name)
+    description = speech.gettext(
+        "Your dates, our promised deliveries and the payments of %(project)s.", project=terms.project
+    )
+    cal = _new_calendar(name, description, terms.language)
+    for event in client_events(snap, page_url):
+        cal.add_component(event)
+    return cal
+
+
+def internal_events(snap: Snapshot, speech: Speech, page_url: str | None = None) -> list[Event]:
+    """The studio's events of one engagement: every stage (both owners) and every payment."""
+    terms, plan = snap.terms, snap.schedule
+    assigned = assigned_on(snap)
+    if assigned is None or plan.state in SKIPPED_STATES or not plan.dated:
+        return []
+    studio = terms.studio.name
+    due_moved, end_moved = moved_on(snap)
+    link_line = _page_line(speech, page_url)
+    events = []
+    for stage_plan, key in zip(plan.stages, _keys([s.name for s in plan.stages]), strict=True):
+        link, stage = stage_plan.promise, stage_plan.stage
+        assert link is not None
+        names = {"client": terms.client, "stage": stage.name, "project": terms.project, "date": speech.date(link.due)}
+        if stage_plan.owner == "client":
+            summary = speech.gettext("%(client)s owes: %(stage)s", **names)
+            text = speech.gettext("%(client)s's part of %(stage)s (%(project)s) is due on %(date)s.", **names)
+            rev = revision(assigned, plan.today, due_moved[stage_plan.index], stage.done)
+        else:
+            summary = speech.gettext("We deliver to %(client)s: %(stage)s", **names)
+            text = speech.gettext("We promised %(stage)s (%(project)s) to %(client)s by %(date)s.", **names)
+            rev = revision(assigned, plan.today, due_moved[stage_plan.index])
+        if stage.deliverables:
+            items = format_list(list(stage.deliverables), locale=speech.locale)
+            text += " " + speech.gettext("Deliverables: %(items)s.", items=items)
+        uid = event_uid(snap.id, "stage", key, studio, internal=True)
+        events.append(_event(uid, link.due, summary, text + link_line, rev, page_url))
+    events.extend(_payment_events(snap, speech, assigned, end_moved, link_line, page_url, internal=True))
+    return events
+
+
+def internal_calendar(board: Board, page_urls: dict[str, str | None] | None = None) -> Calendar:
+    """Every engagement's dates for the studio, in the policies' language (next to the board)."""
+    policies = board.portfolio.policies
+    speech = speech_for(policies.language)
+    page_urls = page_urls or {}
+    name = speech.gettext("%(studio)s: every engagement", studio=policies.studio.name)
+    description = speech.gettext("Every stage and payment of every engagement, as promised to the clients.")
+    cal = _new_calendar(name, description, policies.language)
+    for snap in sorted(board.snapshots, key=lambda s: s.id):
+        for event in internal_events(snap, speech, page_urls.get(snap.id)):
+            cal.add_component(event)
+    return cal
+
+
+def calendar_bytes(cal: Calendar) -> bytes:
+    """The file's bytes: UTF-8, CRLF, folded."""
+    return cal.to_ical()

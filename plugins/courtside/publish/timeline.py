@@ -1,0 +1,326 @@
+"""Server-rendered timelines: inline SVG, no script, no request, fit for print.
+
+Each timeline is a set of lanes (one per stage, or one per engagement on the board) whose
+bars are coloured by whose court the ball is in: ours solid, the client's hatched, so that
+the difference survives print in black and white. Late stretches are red and cross-hatched;
+a dashed line marks today. Right-to-left pages get the chart mirrored (time runs from right
+to left) and their labels anchored on the right.
+
+Every text goes through the page's `Speech`; every bar has a `<title>` and the chart a
+`<title>` and `<desc>`, while the page carries the same facts as a table for screen readers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from markupsafe import Markup, escape
+
+from ..core.board import Snapshot
+from ..core.schedule import StagePlan
+from .i18n import Speech
+
+WIDTH = 960  # viewBox units; the SVG scales to its container
+LABEL_WIDTH = 240  # the lane labels' column
+GAP = 14
+PAD = 12
+TOP = 46  # room for the today label and the ticks
+ROW = 30
+BAR = 16
+LABEL_CHARS = 30  # longer labels are shortened (the full text is in the bar's <title>)
+
+COLOURS = {
+    "us": "#1f4e8c",
+    "client": "#b45309",
+    "late": "#b42318",
+    "today": "#b42318",
+    "grid": "#d4d8de",
+    "zebra": "#f4f6f8",
+    "text": "#1f2933",
+    "muted": "#4b5563",
+}
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One bar: `start` to `end` (exclusive) in axis units, drawn by `kind`."""
+
+    start: float
+    end: float
+    kind: str  # us | client | late
+    done: bool
+    title: str
+
+
+@dataclass(frozen=True)
+class Lane:
+    """One row of the chart: its label and its bars."""
+
+    label: str
+    title: str
+    segments: list[Segment]
+
+
+@dataclass(frozen=True)
+class Axis:
+    """The horizontal scale: its length in units, labelled ticks, and today if shown."""
+
+    length: float
+    ticks: list[tuple[float, str]]
+    today: float | None = None
+    today_label: str = ""
+
+
+# Shorten a label to fit the label column (the full text stays in the <title>).
+def shorten(text: str, limit: int = LABEL_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# The chart as an inline <svg> element, mirrored for right-to-left languages.
+def render(lanes: list[Lane], axis: Axis, *, rtl: bool, title: str, desc: str, ident: str) -> Markup:
+    height = TOP + ROW * max(len(lanes), 1) + PAD
+    plot_left, plot_right = LABEL_WIDTH + GAP, WIDTH - PAD
+    scale = (plot_right - plot_left) / axis.length if axis.length > 0 else 0.0
+
+    def x(unit: float) -> float:
+        position = plot_left + unit * scale
+        return WIDTH - position if rtl else position
+
+    def edge(position: float) -> float:
+        return WIDTH - position if rtl else position
+
+    def span(start: float, end: float) -> tuple[float, float]:
+        a, b = x(start), x(end)
+        return min(a, b), max(abs(b - a), 2.0)
+
+    out: list[str] = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="cs-timeline" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" role="img" aria-labelledby="{ident}-title {ident}-desc" '
+        f'direction="{"rtl" if rtl else "ltr"}" font-family="system-ui, -apple-system, \'Segoe UI\', '
+        f'\'Noto Sans\', \'Noto Sans Arabic\', Arial, sans-serif" font-size="13" fill="{COLOURS["text"]}">',
+        f'<title id="{ident}-title">{escape(title)}</title>',
+        f'<desc id="{ident}-desc">{escape(desc)}</desc>',
+        "<defs>",
+        _hatch(f"{ident}-client", COLOURS["client"], 45),
+        _hatch(f"{ident}-late", COLOURS["late"], -45),
+        "</defs>",
+    ]
+    for row, _lane in enumerate(lanes):
+        if row % 2 == 0:
+            out.append(
+                f'<rect x="0" y="{TOP + row * ROW}" width="{WIDTH}" height="{ROW}" fill="{COLOURS["zebra"]}"/>'
+            )
+    for unit, label in axis.ticks:
+        position = _fmt(x(unit))
+        out.append(
+            f'<line x1="{position}" y1="{TOP - 8}" x2="{position}" y2="{height - PAD}" '
+            f'stroke="{COLOURS["grid"]}" stroke-width="1"/>'
+        )
+        out.append(
+            f'<text x="{position}" y="{TOP - 14}" text-anchor="middle" font-size="12" '
+            f'fill="{COLOURS["muted"]}">{escape(label)}</text>'
+        )
+    for row, lane in enumerate(lanes):
+        middle = TOP + row * ROW + ROW / 2
+        out.append(
+            f'<text x="{_fmt(edge(PAD))}" y="{_fmt(middle + 4.5)}" text-anchor="start">'
+            f"<title>{escape(lane.title)}</title>{escape(shorten(lane.label))}</text>"
+        )
+        for segment in lane.segments:
+            left, width = span(segment.start, segment.end)
+            fill = {
+                "us": COLOURS["us"],
+                "client": f"url(#{ident}-client)",
+                "late": f"url(#{ident}-late)",
+            }[segment.kind]
+            opacity = ' fill-opacity="0.45"' if segment.done and segment.kind != "late" else ""
+            out.append(
+                f'<rect x="{_fmt(left)}" y="{_fmt(middle - BAR / 2)}" width="{_fmt(width)}" height="{BAR}" '
+                f'rx="3" fill="{fill}"{opacity}><title>{escape(segment.title)}</title></rect>'
+            )
+    if axis.today is not None:
+        position = _fmt(x(axis.today))
+        out.append(
+            f'<line x1="{position}" y1="{TOP - 6}" x2="{position}" y2="{height - PAD + 4}" '
+            f'stroke="{COLOURS["today"]}" stroke-width="2" stroke-dasharray="5 3"/>'
+        )
+        out.append(
+            f'<text x="{position}" y="13" text-anchor="middle" font-size="12" font-weight="700" '
+            f'fill="{COLOURS["today"]}">{escape(axis.today_label)}</text>'
+        )
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def _hatch(ident: str, colour: str, angle: int) -> str:
+    return (
+        f'<pattern id="{ident}" width="7" height="7" patternUnits="userSpaceOnUse" '
+        f'patternTransform="rotate({angle})"><rect width="7" height="7" fill="{colour}"/>'
+        f'<rect width="2.5" height="7" fill="#ffffff" fill-opacity="0.55"/></pattern>'
+    )
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+# -- Dates on the axis ----------------------------------------------------------------------
+
+
+# Labelled ticks between `first` and `last`: weeks, months or quarters, by the span.
+def date_ticks(first: date, last: date, speech: Speech, this_year: int) -> list[tuple[date, str]]:
+    days = (last - first).days
+    ticks: list[date] = []
+    if days <= 56:
+        day = first + timedelta(days=(7 - first.weekday()) % 7)
+        while day <= last:
+            ticks.append(day)
+            day += timedelta(days=7)
+    else:
+        step = 1 if days <= 420 else 3 if days <= 1100 else 12
+        month = date(first.year, first.month, 1)
+        while month <= last:
+            if month >= first and (month.month - 1) % step == 0:
+                ticks.append(month)
+            month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return [(day, speech.short_date(day, this_year=this_year)) for day in ticks]
+
+
+def _date_axis(first: date, last: date, today: date | None, speech: Speech) -> tuple[date, Axis]:
+    """An axis of calendar days covering first..last (inclusive) and today, with margins."""
+    lo = min(first, today) if today else first
+    hi = max(last, today) if today else last
+    origin, end = lo - timedelta(days=2), hi + timedelta(days=3)
+    ticks = [
+        ((day - origin).days, label)
+        for day, label in date_ticks(origin, end, speech, (today or first).year)
+    ]
+    today_unit = (today - origin).days + 0.5 if today else None
+    return origin, Axis((end - origin).days, ticks, today_unit, speech.gettext("Today"))
+
+
+def _court(owner: str, speech: Speech, board: bool = False) -> str:
+    if board:  # the board speaks of the client in the third person
+        return speech.gettext("our court") if owner == "us" else speech.gettext("client's court")
+    return speech.gettext("our court") if owner == "us" else speech.gettext("your court")
+
+
+def _plan_segments(plan: StagePlan, origin: date, speech: Speech, client: str | None) -> list[Segment]:
+    """The bars of one stage on a date axis: its promised stretch, then any late stretch.
+
+    `client` names the client on the board's titles; the client page says "your court".
+    """
+    _ = speech.gettext
+    link = plan.promise
+    if link is None:
+        return []
+    start = (link.opens - origin).days
+    due_end = (link.due - origin).days + 1
+    title = _(
+        "%(stage)s (%(court)s): %(opens)s to %(due)s",
+        stage=plan.name,
+        court=_court(plan.owner, speech, board=client is not None),
+        opens=speech.date(link.opens),
+        due=speech.date(link.due),
+    )
+    if client is not None:
+        title = _("%(client)s: %(stage)s", client=client, stage=title)
+    done = plan.stage.done is not None
+    segments = [Segment(start, due_end, plan.owner, done, title)]
+    if plan.late_by:
+        late_title = _("%(stage)s: %(late)s late", stage=plan.name, late=speech.working_days(plan.late_by))
+        segments.append(Segment(due_end, (link.end - origin).days + 1, "late", done, late_title))
+    return segments
+
+
+# -- The three charts ------------------------------------------------------------------------
+
+
+# A dated engagement: one lane per stage, on the promise chain's dates.
+def stage_timeline(snapshot: Snapshot, speech: Speech) -> Markup:
+    plans = [plan for plan in snapshot.schedule.stages if plan.promise is not None]
+    first = min(plan.promise.opens for plan in plans)  # type: ignore[union-attr]
+    last = max(plan.promise.end for plan in plans)  # type: ignore[union-attr]
+    last = max(last, max(plan.promise.due for plan in plans))  # type: ignore[union-attr]
+    today = snapshot.schedule.today
+    origin, axis = _date_axis(first, last, today, speech)
+    lanes = [Lane(plan.name, plan.name, _plan_segments(plan, origin, speech, None)) for plan in plans]
+    _ = speech.gettext
+    return render(
+        lanes,
+        axis,
+        rtl=speech.direction == "rtl",
+        title=_("Timeline of %(project)s", project=snapshot.terms.project),
+        desc=_(
+            "Each stage from the day it opens to the day it is due; our stages are solid, "
+            "yours are striped; late stretches are red; the dashed line is today, %(today)s.",
+            today=speech.date(today),
+        ),
+        ident="cs-tl",
+    )
+
+
+# A proposal: one lane per stage, in working days counted from the start.
+def proposal_timeline(snapshot: Snapshot, speech: Speech) -> Markup:
+    _ = speech.gettext
+    total = sum(plan.promised for plan in snapshot.schedule.stages)
+    step = next(s for s in (5, 10, 20, 50, 100, 200, 500) if total / s <= 12)
+    ticks = [(float(n), speech.number(n)) for n in range(0, total + 1, step)]
+    lanes: list[Lane] = []
+    at = 0
+    for plan in snapshot.schedule.stages:
+        court = _court(plan.owner, speech)
+        title = _(
+            "%(stage)s (%(court)s): working days %(first)s to %(last)s",
+            stage=plan.name,
+            court=court,
+            first=speech.number(at + 1),
+            last=speech.number(at + plan.promised),
+        )
+        lanes.append(Lane(plan.name, plan.name, [Segment(at, at + plan.promised, plan.owner, False, title)]))
+        at += plan.promised
+    return render(
+        lanes,
+        Axis(max(total, 1), ticks),
+        rtl=speech.direction == "rtl",
+        title=_("Rough timeline of %(project)s", project=snapshot.terms.project),
+        desc=_(
+            "Each stage in working days counted from the start; our stages are solid, yours are "
+            "striped. Dates are set once the contract is signed."
+        ),
+        ident="cs-tl",
+    )
+
+
+# The board: one lane per engagement that has dates, stages coloured by court.
+def board_timeline(snapshots: list[Snapshot], speech: Speech) -> Markup | None:
+    dated = [s for s in snapshots if s.schedule.dated]
+    if not dated:
+        return None
+    today = dated[0].schedule.today
+    links = [link for s in dated for plan in s.schedule.stages if (link := plan.promise) is not None]
+    first = min(link.opens for link in links)
+    last = max(max(link.end, link.due) for link in links)
+    origin, axis = _date_axis(first, last, today, speech)
+    lanes = [
+        Lane(
+            s.terms.client,
+            speech.gettext("%(client)s: %(project)s", client=s.terms.client, project=s.terms.project),
+            [seg for plan in s.schedule.stages for seg in _plan_segments(plan, origin, speech, s.terms.client)],
+        )
+        for s in dated
+    ]
+    _ = speech.gettext
+    return render(
+        lanes,
+        axis,
+        rtl=speech.direction == "rtl",
+        title=_("Timeline of active engagements"),
+        desc=_(
+            "One row per engagement; our stages are solid, the client's striped, late stretches red; "
+            "the dashed line is today, %(today)s.",
+            today=speech.date(today),
+        ),
+        ident="cs-board-tl",
+    )
