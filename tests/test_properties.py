@@ -98,7 +98,7 @@ def engagements(draw: st.DrawFn) -> tuple[Engagement, date]:
     if draw(st.booleans()):  # a deposit
         items.append({"name": "Deposit", "due": "signing"})
     for index in draw(st.lists(st.integers(0, len(stages) - 1), max_size=3, unique=True)):
-        items.append({"name": f"On {index}", "due": stages[index]["name"], "gate": draw(st.booleans())})
+        items.append({"name": f"On {index}", "due": stages[index]["name"], "gate": draw(st.integers(0, 3)) != 3})
     if draw(st.booleans()):
         items.append({"name": "At start", "due": "start"})
     if draw(st.booleans()):
@@ -118,8 +118,11 @@ def engagements(draw: st.DrawFn) -> tuple[Engagement, date]:
             fee += Decimal(item["amount"])
     for item in items:
         if signed is not None and draw(st.integers(0, 3)) != 3:
-            deposit = item["due"] == "signing"
-            item["paid"] = (near(draw, signed, -10, 30) if deposit or chronological else draw(dates)).isoformat()
+            if item["due"] == "signing":
+                paid = near(draw, signed, -10, 30)
+            else:
+                paid = near(draw, signed, 0, 250) if chronological else draw(dates)
+            item["paid"] = paid.isoformat()
 
     terms: dict[str, Any] = {
         "calendar": draw(calendar_policies()),

@@ -390,6 +390,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         language=args.language or policies.language,
         language_given=args.language is not None,
         currency=policies.currency,
+        buffer=f"{(policies.buffer * 100).normalize():f}%",
         fee=args.fee,
         contact=args.contact,
         email=args.email,
@@ -554,7 +555,7 @@ def build_parser() -> Parser:
         choices=("en", "es", "ru", "ar"),
         help="the client page's language (default: the policies' language)",
     )
-    new.add_argument("--fee", type=fee_amount, help="the total fixed fee (default: a placeholder of 10000)")
+    new.add_argument("--fee", type=fee_amount, metavar="AMOUNT", help="the total fixed fee (default: a placeholder of 10000)")
     new.add_argument("--contact", metavar="NAME", help="the client's contact person (default: the client's name)")
     new.add_argument("--email", type=email_address, help="the contact's email address")
     _add_projects(new)
@@ -609,6 +610,10 @@ def build_parser() -> Parser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; bad usage and refusals are one line on stderr, never a traceback."""
+    for stream in (sys.stdout, sys.stderr):  # names in any script, on any terminal: '?', not a crash
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
@@ -10,7 +12,7 @@ class CourtsideConfig(base.Config):
     projects = c.Type(str, default="projects")
     """Folder of engagement files and `_policies.yml`, relative to `mkdocs.yml`."""
 
-    today = c.Optional(c.Type(str))
+    today = c.Optional(c.Type((str, date)))
     """The date the site is built for (YYYY-MM-DD); `COURTSIDE_TODAY` overrides it."""
 
     client_dir = c.Type(str, default="c")

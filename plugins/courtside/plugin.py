@@ -4,7 +4,7 @@
 - `on_files`: one generated page per client share, plus the board.
 - `on_page_*`: private pages get their template, language and view model.
 - `on_template_context` / `on_post_build`: keep private pages out of the sitemap and the
-  search index; write `board.json`.
+  search index; write `board.json` (with `reminders`) and the `calendar.ics` files.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import logging
 import os
 from datetime import date
 from pathlib import Path
+from urllib.parse import urljoin
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -134,11 +135,16 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
             "<title>Not found</title><p>Nothing here.</p>\n",
             encoding="utf-8",
         )
+        page_urls = self._write_calendars(site, config)
         if self.config.board:
+            from .publish.mailto import reminder_mails, reminders_json
+
             target = site / self.config.board_path.strip("/") / "board.json"
             target.parent.mkdir(parents=True, exist_ok=True)
             links = {s.id: self.client_url(s.terms.share) for s in self.board.snapshots if s.terms.share}
-            target.write_text(json.dumps(board_json(self.board, links), indent=2, ensure_ascii=False), encoding="utf-8")
+            reminders = reminders_json(reminder_mails(self.board, page_urls))
+            data = board_json(self.board, links, reminders)
+            target.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
 
     # Rebuild when an engagement is saved.
     def on_serve(self, server, *, config: MkDocsConfig, builder):
@@ -153,6 +159,27 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
 
     def client_url(self, share: str | None) -> str | None:
         return f"{self.config.client_dir.strip('/')}/{share}/" if share else None
+
+    # `<client_dir>/<share>/calendar.ics` per client, `<board_path>/calendar.ics` for the studio;
+    # returns engagement id -> absolute client page URL (None without `site_url`).
+    def _write_calendars(self, site: Path, config: MkDocsConfig) -> dict[str, str | None]:
+        from .publish.ical import CALENDAR_FILE, calendar_bytes, client_calendar, internal_calendar
+
+        assert self.board is not None
+        page_urls: dict[str, str | None] = {}
+        for snap in self.board.snapshots:
+            path = self.client_url(snap.terms.share)
+            if path is None:
+                continue
+            page_urls[snap.id] = urljoin(config.site_url, path) if config.site_url else None
+            target = site / path / CALENDAR_FILE
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(calendar_bytes(client_calendar(snap, page_urls[snap.id])))
+        if self.config.board:
+            target = site / self.config.board_path.strip("/") / CALENDAR_FILE
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(calendar_bytes(internal_calendar(self.board, page_urls)))
+        return page_urls
 
     def links(self, page: Page) -> dict[str, str]:
         """Engagement id -> link to its client page, relative to `page`."""

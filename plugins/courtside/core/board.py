@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .load import Broken, Loaded, Portfolio, load_portfolio
-from .money import PaymentPlan, payments
+from .money import PaymentPlan, payments, round_money
 from .problems import Problem
 from .schedule import Schedule, could_open_problems, schedule
 from .workcal import OutOfRange
@@ -46,15 +46,19 @@ class Snapshot:
     @property
     def owed(self) -> Decimal:
         """Invoiced and unpaid now, late fees included."""
-        return sum((p.owed for p in self.payments), Decimal(0))
+        return round_money(sum((p.owed for p in self.payments), Decimal(0)), self.terms.currency)
 
     @property
     def overdue(self) -> Decimal:
-        return sum((p.amount for p in self.payments if p.state == "overdue"), Decimal(0))
+        return round_money(
+            sum((p.amount for p in self.payments if p.state == "overdue"), Decimal(0)), self.terms.currency
+        )
 
     @property
     def late_fees(self) -> Decimal:
-        return sum((p.late_fee for p in self.payments if p.state != "paid"), Decimal(0))
+        return round_money(
+            sum((p.late_fee for p in self.payments if p.state != "paid"), Decimal(0)), self.terms.currency
+        )
 
     @property
     def next_payment(self) -> PaymentPlan | None:
@@ -84,9 +88,8 @@ class Board:
 
     @property
     def problems(self) -> list[Problem]:
-        return sorted(p for b in self.broken for p in b.problems) + [
-            p for p in self.portfolio.problems if not any(p in b.problems for b in self.broken)
-        ]
+        """Every problem of every file (also those not tied to one engagement)."""
+        return self.portfolio.problems
 
     def sorted(self) -> list[Snapshot]:
         return sorted(self.snapshots, key=lambda s: s.attention)
@@ -229,7 +232,9 @@ def totals(board: Board) -> dict[str, Any]:
                     early_or_on_time += 1
                     early_days.append(plan.early_by or 0)
     return {
-        "money": {code: {k: _money(v) for k, v in sums.items()} for code, sums in sorted(money.items())},
+        "money": {
+            code: {k: _money(round_money(v, code)) for k, v in sums.items()} for code, sums in sorted(money.items())
+        },
         "our_stages_delivered": ours_done,
         "delivered_on_time": early_or_on_time,
         "on_time_share": None if not ours_done else round(early_or_on_time / ours_done, 4),
@@ -237,10 +242,15 @@ def totals(board: Board) -> dict[str, Any]:
     }
 
 
-def board_json(board: Board, links: dict[str, str] | None = None) -> dict[str, Any]:
-    """The machine-readable board: every computed value, dates ISO, money as strings."""
+def board_json(
+    board: Board, links: dict[str, str] | None = None, reminders: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The machine-readable board: every computed value, dates ISO, money as strings.
+
+    `reminders` (publish/mailto.reminders_json) is added as is when given.
+    """
     links = links or {}
-    return {
+    out = {
         "today": board.today.isoformat(),
         "engagements": [engagement_json(s, links.get(s.id)) for s in board.sorted()],
         "invalid": [
@@ -248,3 +258,6 @@ def board_json(board: Board, links: dict[str, str] | None = None) -> dict[str, A
         ],
         "totals": totals(board),
     }
+    if reminders is not None:
+        out["reminders"] = reminders
+    return out

@@ -129,6 +129,15 @@ def merge(policies: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
             merged[key] = merge(merged[key], value)
         else:
             merged[key] = value
+    # A subdivision belongs to its country: naming another country drops the inherited one
+    # (California's holidays make no sense in Madrid), unless the engagement names its own.
+    if (
+        "country" in own
+        and "subdivision" not in own
+        and "subdivision" in policies
+        and own.get("country") != policies.get("country")
+    ):
+        del merged["subdivision"]
     return merged
 
 
@@ -466,23 +475,24 @@ def read_policies(folder: Path, label: str) -> tuple[Located | None, Policies, l
         policies = Policies.model_validate(located.data)
     except ValidationError as exc:
         problems = validation_problems(exc, Policies, source)
-        usable = _without(located.data, problems)
-        try:
-            policies = Policies.model_validate(usable)
-        except ValidationError:  # cannot happen: every failing field was left out
-            policies = Policies()
-        return Located(usable, located.lines), policies, problems
-    problems = check_policies(policies, source)
-    if problems:
-        usable = _without(located.data, problems)
-        return Located(usable, located.lines), Policies.model_validate(usable), problems
-    return located, policies, []
+    else:
+        problems = check_policies(policies, source)
+    if not problems:
+        return located, policies, []
+    usable = _without(located, problems)
+    try:
+        policies = Policies.model_validate(usable.data)
+    except ValidationError:  # cannot happen: every failing field was left out
+        policies = Policies()
+    return usable, policies, problems
 
 
-def _without(data: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
-    """The policies minus every top-level field that has a problem."""
+def _without(located: Located, problems: list[Problem]) -> Located:
+    """The policies minus every top-level field that has a problem (and minus its lines)."""
     bad = {problem.field.split(".")[0].split("[")[0] for problem in problems}
-    return {key: value for key, value in data.items() if key not in bad}
+    data = {key: value for key, value in located.data.items() if key not in bad}
+    lines = {path: line for path, line in located.lines.items() if not path or path[0] in data}
+    return Located(data, lines)
 
 
 def _valid_share(value: Any) -> str | None:

@@ -27,12 +27,12 @@ import hashlib
 import posixpath
 import re
 import unicodedata
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import quote, urlsplit
 
 from babel.lists import format_list
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, vDuration
 
 from ..core.schedule import deposit_paid
 from .i18n import Speech, speech_for
@@ -174,7 +174,7 @@ def revision(assigned: date, today: date, *moves: date | None) -> Revision:
     """SEQUENCE = days from the assignment to the last move (capped at today); UTC midnight."""
     last = _latest(assigned, *moves) or assigned
     last = max(assigned, min(last, today))
-    return Revision((last - assigned).days, datetime.combine(last, time(0), tzinfo=timezone.utc))
+    return Revision((last - assigned).days, datetime.combine(last, time(0), tzinfo=UTC))
 
 
 # -- Events ------------------------------------------------------------------------------------
@@ -223,7 +223,7 @@ def _new_calendar(name: str, description: str, language: str) -> Calendar:
     cal.add("description", description, parameters={"LANGUAGE": language})
     cal.add("x-wr-caldesc", description)
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", REFRESH)
+    cal.add("x-published-ttl", vDuration(REFRESH))
     return cal
 
 

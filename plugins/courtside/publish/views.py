@@ -150,6 +150,12 @@ class ClientView:
         return self.speech.jinja_globals()
 
 
+# A name inside a sentence, isolated so that a right-to-left name in a left-to-right sentence
+# (or the reverse) keeps its own direction and does not reorder the words around it.
+def isolate(text: str) -> Markup:
+    return Markup("<bdi>%s</bdi>") % text
+
+
 # The free texts for the page's language, with the language they are really in.
 def local_texts(texts: dict[str, list[str]], language: str) -> Texts:
     items, fallback = pick_texts(texts, language)
@@ -242,13 +248,13 @@ def handoffs(snapshot: Snapshot, speech: Speech) -> list[str]:
             at += plan.promised
             day = speech.number(at)
             if plan.owner == "us":
-                sentences.append(_("By working day %(day)s we deliver “%(stage)s”.", day=day, stage=plan.name))
+                sentences.append(_("By working day %(day)s we deliver “%(stage)s”.", day=day, stage=isolate(plan.name)))
             else:
                 sentences.append(
                     _(
                         "By working day %(day)s you complete “%(stage)s”, which takes %(days)s.",
                         day=day,
-                        stage=plan.name,
+                        stage=isolate(plan.name),
                         days=speech.working_days(plan.promised),
                     )
                 )
@@ -256,7 +262,7 @@ def handoffs(snapshot: Snapshot, speech: Speech) -> list[str]:
     for plan, after in zip(plans, [*plans[1:], None], strict=True):
         link = plan.promise
         assert link is not None
-        stage = plan.name
+        stage = isolate(plan.name)
         if plan.stage.done is not None:
             when = speech.date(plan.stage.done)
             if plan.owner == "us":
@@ -280,7 +286,7 @@ def handoffs(snapshot: Snapshot, speech: Speech) -> list[str]:
                     _("Your part, “%(stage)s”, is due on %(date)s, the last stage.", date=due, stage=stage)
                 )
             continue
-        values = {"date": due, "stage": stage, "next": after.name, "due": speech.date(after.promise.due)}
+        values = {"date": due, "stage": stage, "next": isolate(after.name), "due": speech.date(after.promise.due)}
         if plan.owner == "us" and after.owner == "client":
             sentences.append(_("On %(date)s we hand you “%(stage)s”; your part, “%(next)s”, is due on %(due)s.", **values))
         elif plan.owner == "us":
@@ -361,14 +367,14 @@ def lateness_now(snapshot: Snapshot, speech: Speech) -> list[str]:
             lines.append(
                 _(
                     "“%(stage)s” is %(late)s late, within the grace period of %(grace)s.",
-                    stage=stage.name,
+                    stage=isolate(stage.name),
                     late=late,
                     grace=speech.working_days(grace),
                 )
                 if not done
                 else _(
                     "“%(stage)s” arrived %(late)s late, within the grace period of %(grace)s.",
-                    stage=stage.name,
+                    stage=isolate(stage.name),
                     late=late,
                     grace=speech.working_days(grace),
                 )
@@ -379,9 +385,9 @@ def lateness_now(snapshot: Snapshot, speech: Speech) -> list[str]:
                     _(
                         "“%(stage)s” arrived %(late)s late, past the grace period: the project paused, "
                         "and “%(next)s” restarted on %(date)s.",
-                        stage=stage.name,
+                        stage=isolate(stage.name),
                         late=late,
-                        next=after.name,
+                        next=isolate(after.name),
                         date=speech.date(after.promise.opens),
                     )
                 )
@@ -389,7 +395,7 @@ def lateness_now(snapshot: Snapshot, speech: Speech) -> list[str]:
                 lines.append(
                     _(
                         "“%(stage)s” arrived %(late)s late, past the grace period: the project paused.",
-                        stage=stage.name,
+                        stage=isolate(stage.name),
                         late=late,
                     )
                 )
@@ -398,15 +404,15 @@ def lateness_now(snapshot: Snapshot, speech: Speech) -> list[str]:
                 _(
                     "“%(stage)s” is %(late)s late, past the grace period: the project is paused "
                     "until it arrives, and picks up again %(restart)s later.",
-                    stage=stage.name,
+                    stage=isolate(stage.name),
                     late=late,
                     restart=speech.working_days(terms.consequences.client.restart),
                 )
             )
         elif done:
-            lines.append(_("We delivered “%(stage)s” %(late)s late.", stage=stage.name, late=late))
+            lines.append(_("We delivered “%(stage)s” %(late)s late.", stage=isolate(stage.name), late=late))
         else:
-            lines.append(_("“%(stage)s” is %(late)s late on our side.", stage=stage.name, late=late))
+            lines.append(_("“%(stage)s” is %(late)s late on our side.", stage=isolate(stage.name), late=late))
     if plan.credit:
         rate = min(terms.consequences.us.cap, terms.consequences.us.discount * sum(s.weeks_late for s in stages))
         lines.append(
@@ -434,7 +440,7 @@ def _payment_invoice(payment: PaymentPlan, speech: Speech, today: date) -> str:
     if due == "start":
         return _("at the start")
     if payment.stage is not None:
-        return _("when “%(stage)s” is done", stage=payment.stage)
+        return _("when “%(stage)s” is done", stage=isolate(payment.stage))
     return due
 
 
@@ -558,7 +564,7 @@ def _glance(snapshot: Snapshot, speech: Speech, status: str) -> list[Fact]:
                 Fact(
                     _("Whose court"),
                     court,
-                    _("“%(stage)s”, due %(date)s", stage=current.name, date=speech.date(current.promise.due)),
+                    _("“%(stage)s”, due %(date)s", stage=isolate(current.name), date=speech.date(current.promise.due)),
                 )
             )
         if plan.start is not None:
@@ -756,11 +762,14 @@ def board_row(snapshot: Snapshot, link: str | None, speech: Speech) -> BoardRow:
             stage_due = _("due %(date)s", date=_cell_date(current.promise.due, speech, today))
         if current.late_by:
             late_by = _("late by %(days)s", days=speech.working_days(current.late_by))
+    # A cancelled engagement's stages stay "late" forever; only its unpaid money still is.
+    live = plan.state not in ("cancelled", "done")
+    late = (snapshot.late and live) or snapshot.overdue > 0
     drift, drift_sign = _drift(plan.drift, speech)
     next_payment = note = None
     if (payment := snapshot.next_payment) is not None:
         next_payment = _(
-            "Next: %(name)s, %(amount)s", name=payment.name, amount=speech.money(payment.amount, terms.currency)
+            "Next: %(name)s, %(amount)s", name=isolate(payment.name), amount=speech.money(payment.amount, terms.currency)
         )
         if payment.due_date is not None:
             note = _("due %(date)s", date=_cell_date(payment.due_date, speech, today))
@@ -780,7 +789,7 @@ def board_row(snapshot: Snapshot, link: str | None, speech: Speech) -> BoardRow:
             consequences.append(
                 _(
                     "%(stage)s (%(whose)s, %(late)s late)",
-                    stage=stage_plan.name,
+                    stage=isolate(stage_plan.name),
                     whose=whose,
                     late=speech.working_days(stage_plan.late_by or 0),
                 )
@@ -792,8 +801,8 @@ def board_row(snapshot: Snapshot, link: str | None, speech: Speech) -> BoardRow:
         link=link,
         state=plan.state,
         state_label=_board_state(plan.state, speech),
-        late=snapshot.late,
-        attention=bool(snapshot.late or consequences),
+        late=late,
+        attention=late or bool(consequences and live),
         court=court,
         waiting=waiting,
         stage=stage,

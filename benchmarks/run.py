@@ -1,0 +1,484 @@
+"""Run the benchmarks: each command on N generated engagements against its floor.
+
+(a) `mkdocs build` of a site with the plugin, against a build of the same client pages
+    written as plain Markdown (same body text, same theme, no courtside plugin);
+(b) `courtside check` (or `build_board` while the command does not exist), against
+    reading the same files and loading their front matter with `yaml.CSafeLoader`;
+(c) the peak memory (max RSS) of (a);
+(d) under `mkdocs serve` on N engagements, the time from saving one engagement to the
+    server answering with the rebuilt page.
+
+Every command runs as a subprocess in a temporary folder; wall time is the median of k
+runs, CPU time (user + system) and max RSS come from `os.wait4`. Timings are never
+asserted anywhere: see docs/performance.md for the figures and how to read them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.metadata
+import importlib.util
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .generate import REPO, TODAY, split_file, write_projects
+
+BIN = Path(sys.executable).parent
+TARGETS = {"build_ratio": 1.10, "check_ratio": 1.5, "growth": 11.0, "rss_mb": 500.0, "serve_s": 2.0}
+
+MARKDOWN_EXTENSIONS = """\
+markdown_extensions:
+  - admonition
+  - tables
+  - toc:
+      permalink: true
+  - pymdownx.superfences
+"""
+
+SITE_HEAD = """\
+site_name: Bench Studio
+site_url: https://studio.example/
+docs_dir: docs
+theme:
+  name: material
+  font: false
+nav:
+  - Home: index.md
+"""
+
+PLUGIN_SITE = SITE_HEAD + f"""\
+plugins:
+  - search
+  - courtside:
+      projects: projects
+      today: "{TODAY.isoformat()}"
+""" + MARKDOWN_EXTENSIONS
+
+# The floor: the same pages by hand, kept out of the nav and the search index like the plugin's.
+FLOOR_SITE = SITE_HEAD + """\
+not_in_nav: |
+  /c/
+plugins:
+  - search
+""" + MARKDOWN_EXTENSIONS
+
+FLOOR_FRONT_MATTER = "---\nsearch:\n  exclude: true\nhide:\n  - navigation\n  - toc\n---\n"
+
+INDEX_PAGE = "# Bench Studio\n\nThe benchmark site's only guide page.\n"
+
+# (b) floor: read every engagement file, split off its front matter, load it with libyaml.
+YAML_FLOOR = """\
+import sys
+from pathlib import Path
+import yaml
+folder = Path(sys.argv[1])
+yaml.load((folder / "_policies.yml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+count = 0
+for path in sorted(folder.glob("*.md")):
+    if path.name.startswith(("_", ".")):
+        continue
+    _, front, _body = path.read_text(encoding="utf-8").split("---\\n", 2)
+    yaml.load(front, Loader=yaml.CSafeLoader)
+    count += 1
+print(count, "files")
+"""
+
+# (b) while `courtside check` does not exist: the same work through the core's entry point.
+BOARD_CHECK = """\
+import sys
+from datetime import date
+from pathlib import Path
+from courtside.core.board import build_board
+board = build_board(Path(sys.argv[1]), date.fromisoformat(sys.argv[2]))
+print(len(board.snapshots), "valid,", len(board.problems), "problems")
+sys.exit(1 if board.problems else 0)
+"""
+
+
+@dataclass
+class Run:
+    """One subprocess: wall and CPU seconds, peak memory, exit code."""
+
+    wall: float
+    cpu: float
+    rss_mb: float
+    rc: int
+
+
+@dataclass
+class Sites:
+    """The two sites of one N: with the plugin, and the plain-Markdown floor."""
+
+    n: int
+    plugin: Path
+    floor: Path
+    shares: list[str]
+    files: list[Path]
+
+
+@dataclass
+class Result:
+    """One measurement: the command, its floor, and their runs."""
+
+    name: str
+    n: int
+    runs: list[Run] = field(default_factory=list)
+    floor_runs: list[Run] = field(default_factory=list)
+    command: str = ""
+    floor_command: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def median(self, what: str, floor: bool = False) -> float:
+        # The median of one figure over the runs (or the floor's runs).
+        runs = self.floor_runs if floor else self.runs
+        return statistics.median(getattr(r, what) for r in runs) if runs else float("nan")
+
+    def peak(self, floor: bool = False) -> float:
+        # The largest max RSS of any run, MB.
+        runs = self.floor_runs if floor else self.runs
+        return max((r.rss_mb for r in runs), default=float("nan"))
+
+
+def tool(name: str) -> list[str]:
+    # A console script of this venv (mkdocs, courtside), as an argv prefix.
+    script = BIN / name
+    return [str(script)] if script.exists() else [sys.executable, "-m", name]
+
+
+def environment() -> dict[str, str]:
+    # The environment of every measured command: quiet Material, pinned `today`.
+    env = dict(os.environ)
+    env.update(NO_MKDOCS_2_WARNING="1", COURTSIDE_TODAY=TODAY.isoformat())
+    return env
+
+
+def run_once(argv: Sequence[str], cwd: Path, timeout: float, log: Path | None = None) -> Run:
+    # Run one command to its end; wall time, CPU time and max RSS of that process alone.
+    out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
+    try:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            list(argv), cwd=cwd, env=environment(), stdout=out, stderr=out, start_new_session=True
+        )
+        killer = threading.Timer(timeout, lambda: _kill_group(process.pid))
+        killer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            killer.cancel()
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+    finally:
+        if log:
+            out.close()  # type: ignore[union-attr]
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode)
+
+
+def _kill_group(pid: int) -> None:
+    # Stop a process this module started (and its children), by its own process group.
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGTERM)
+
+
+def make_sites(root: Path, n: int, seed: int) -> Sites:
+    # Write both sites for `n` engagements under `root`.
+    plugin, floor = root / f"n{n}" / "plugin", root / f"n{n}" / "floor"
+    for site in (plugin, floor):
+        if site.exists():
+            shutil.rmtree(site)
+        (site / "docs").mkdir(parents=True)
+        (site / "docs" / "index.md").write_text(INDEX_PAGE, encoding="utf-8")
+    (plugin / "mkdocs.yml").write_text(PLUGIN_SITE, encoding="utf-8")
+    (floor / "mkdocs.yml").write_text(FLOOR_SITE, encoding="utf-8")
+    files = write_projects(plugin / "projects", n, seed)
+    (floor / "docs" / "c").mkdir()
+    shares = []
+    for path in files:
+        _, body, share = split_file(path.read_text(encoding="utf-8"))
+        (floor / "docs" / "c" / f"{share}.md").write_text(FLOOR_FRONT_MATTER + body, encoding="utf-8")
+        shares.append(share)
+    return Sites(n, plugin, floor, shares, files)
+
+
+def alternate(
+    result: Result, argv: list[str], floor_argv: list[str], sites: Sites, runs: int, warmup: bool, timeout: float
+) -> Result:
+    # Run the command and its floor in turn (so that a busy moment hits both), `runs` times each.
+    log = sites.plugin.parent / f"{result.name}.log"
+    if warmup:
+        run_once(argv, sites.plugin, timeout, log)
+        run_once(floor_argv, sites.floor, timeout, log)
+    for _ in range(runs):
+        result.runs.append(run_once(argv, sites.plugin, timeout, log))
+        result.floor_runs.append(run_once(floor_argv, sites.floor, timeout, log))
+    failed = [r.rc for r in result.runs + result.floor_runs if r.rc != 0]
+    if failed:
+        raise RuntimeError(f"{result.name} at N={sites.n}: a command failed (exit {failed[0]}); see {log}")
+    return result
+
+
+def measure_build(sites: Sites, runs: int, warmup: bool) -> Result:
+    # (a) and (c): `mkdocs build` with the plugin against the plain-Markdown floor.
+    build = [*tool("mkdocs"), "build", "-q", "-f", "mkdocs.yml", "-d", "site"]
+    result = Result("build", sites.n, command=" ".join(build[-6:]), floor_command="same, no plugin")
+    timeout = 120 + sites.n * 0.2
+    return alternate(result, build, build, sites, runs, warmup, timeout)
+
+
+def check_command(sites: Sites) -> tuple[list[str], str]:
+    # `courtside check` when the command exists, else `build_board` in a fresh interpreter.
+    if (BIN / "courtside").exists() and importlib.util.find_spec("courtside.cli") is not None:
+        return [*tool("courtside"), "check", "projects"], "courtside check projects"
+    script = [sys.executable, "-c", BOARD_CHECK, "projects", TODAY.isoformat()]
+    return script, "python -c 'build_board(projects)' (courtside check not installed yet)"
+
+
+def measure_check(sites: Sites, runs: int, warmup: bool) -> Result:
+    # (b): checking every file against parsing its front matter with libyaml.
+    argv, shown = check_command(sites)
+    floor = [sys.executable, "-c", YAML_FLOOR, str(sites.plugin / "projects")]
+    result = Result("check", sites.n, command=shown, floor_command="python: split + yaml.CSafeLoader")
+    return alternate(result, argv, floor, sites, runs, warmup, 60 + sites.n * 0.05)
+
+
+def free_port() -> int:
+    # A TCP port nobody listens on right now, on the loopback interface.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    # The page's text, or None while the server does not answer it.
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return None
+
+
+def wait_for(predicate, timeout: float, interval: float = 0.02) -> float | None:
+    # Poll until `predicate()` is true; seconds it took, or None after `timeout`.
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if predicate():
+            return time.perf_counter() - started
+        time.sleep(interval)
+    return None
+
+
+BUILT = re.compile(r"Documentation built in ([0-9.]+) seconds")
+
+
+def measure_serve(sites: Sites, edits: int, settle: float = 1.5) -> Result:
+    # (d): save one engagement, poll its page until the new text is served; `edits` times.
+    port = free_port()
+    log = sites.plugin.parent / "serve.log"
+    argv = [*tool("mkdocs"), "serve", "-f", "mkdocs.yml", "-a", f"127.0.0.1:{port}"]
+    result = Result("serve", sites.n, command=" ".join(argv[-5:]))
+    with open(log, "wb") as out:
+        started = time.perf_counter()
+        server = subprocess.Popen(
+            argv, cwd=sites.plugin, env=environment(), stdout=out, stderr=out, start_new_session=True
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            first = wait_for(lambda: fetch(f"{base}/c/{sites.shares[0]}/") is not None, 120 + sites.n * 0.2, 0.2)
+            if first is None:
+                raise RuntimeError(f"mkdocs serve did not answer in time; see {log}")
+            result.extra["first_build_s"] = round(time.perf_counter() - started, 2)
+            time.sleep(settle)
+            for edit in range(edits):
+                index = (edit * 7919 + 1) % sites.n
+                path, share = sites.files[index], sites.shares[index]
+                token = f"bench-edit-{edit}-{time.time_ns()}"
+                builds_before = len(BUILT.findall(log.read_text(errors="replace")))
+                with open(path, "a", encoding="utf-8") as engagement:
+                    engagement.write(f"\nRevised: {token}\n")
+                saved = time.perf_counter()
+                url = f"{base}/c/{share}/"
+                took = wait_for(lambda url=url, token=token: token in (fetch(url) or ""), 60 + sites.n * 0.05)
+                if took is None:
+                    raise RuntimeError(f"the edited page never showed the edit; see {log}")
+                result.runs.append(Run(time.perf_counter() - saved, float("nan"), float("nan"), 0))
+                wait_for(lambda n=builds_before: len(BUILT.findall(log.read_text(errors="replace"))) > n, 30, 0.1)
+                time.sleep(settle)
+            builds = [float(b) for b in BUILT.findall(log.read_text(errors="replace"))]
+            result.extra["rebuild_s"] = builds[1:]
+        finally:
+            _kill_group(server.pid)
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait(timeout=15)
+    return result
+
+
+def version(package: str) -> str:
+    # An installed distribution's version, or "-".
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "-"
+
+
+def machine() -> dict[str, str]:
+    # What the figures were measured on: CPUs, memory, versions, date, commit, load.
+    cpu = "unknown"
+    memory = "unknown"
+    try:
+        model = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+        cpu = model.group(1).strip() if model else platform.processor() or "unknown"
+        kib = re.search(r"MemTotal:\s*(\d+)", Path("/proc/meminfo").read_text())
+        memory = f"{int(kib.group(1)) / 1024 / 1024:.1f} GiB" if kib else "unknown"
+    except OSError:
+        pass
+    commit = "-"
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
+        changed = subprocess.run(["git", "status", "--porcelain"], cwd=REPO, capture_output=True, text=True)
+        if head.returncode == 0:
+            count = len([line for line in changed.stdout.splitlines() if line.strip()])
+            commit = head.stdout.strip() + (f" + {count} uncommitted file(s)" if count else "")
+    except OSError:
+        pass
+    return {
+        "date": datetime.now().astimezone().isoformat(timespec="minutes"),
+        "cpus": str(os.cpu_count()),
+        "cpu": cpu,
+        "memory": memory,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "mkdocs": version("mkdocs"),
+        "mkdocs-material": version("mkdocs-material"),
+        "markdown": version("markdown"),
+        "pydantic": version("pydantic"),
+        "holidays": version("holidays"),
+        "commit": commit,
+        "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+def _n(n: int) -> str:
+    return f"{n:,}"
+
+
+def verdict(ok: bool | None) -> str:
+    return "-" if ok is None else ("yes" if ok else "**no**")
+
+
+def rows(results: list[Result]) -> list[list[str]]:
+    # The table's rows: one per measurement and N, then the growth row.
+    out: list[list[str]] = []
+    builds = {r.n: r for r in results if r.name == "build"}
+    for r in results:
+        if r.name == "build":
+            wall, floor = r.median("wall"), r.median("wall", floor=True)
+            ratio = wall / floor
+            target = TARGETS["build_ratio"] if r.n == 1000 else None
+            out.append([
+                "(a) mkdocs build, wall s", _n(r.n), f"{wall:.2f}", f"{floor:.2f}", f"{ratio:.2f}x",
+                f"<= {target:.2f}x" if target else "", verdict(ratio <= target if target else None),
+            ])
+            cpu, cpu_floor = r.median("cpu"), r.median("cpu", floor=True)
+            out.append(["(a) mkdocs build, CPU s", _n(r.n), f"{cpu:.2f}", f"{cpu_floor:.2f}",
+                        f"{cpu / cpu_floor:.2f}x", "", ""])
+            limit = TARGETS["rss_mb"] if r.n == 10000 else None
+            out.append([
+                "(c) peak memory of (a), MB", _n(r.n), f"{r.peak():.0f}", f"{r.peak(floor=True):.0f}",
+                f"{r.peak() / r.peak(floor=True):.2f}x", f"<= {limit:.0f} MB" if limit else "",
+                verdict(r.peak() <= limit if limit else None),
+            ])
+        elif r.name == "check":
+            wall, floor = r.median("wall"), r.median("wall", floor=True)
+            target = TARGETS["check_ratio"] if r.n == 1000 else None
+            out.append([
+                "(b) check, wall s", _n(r.n), f"{wall:.2f}", f"{floor:.2f}", f"{wall / floor:.2f}x",
+                f"<= {target:.2f}x" if target else "", verdict(wall / floor <= target if target else None),
+            ])
+        elif r.name == "serve":
+            took = r.median("wall")
+            rebuilds = r.extra.get("rebuild_s") or []
+            rebuilt = f" (rebuild {statistics.median(rebuilds):.2f})" if rebuilds else ""
+            target = TARGETS["serve_s"] if r.n == 1000 else None
+            out.append([
+                "(d) serve: save to new page served, s", _n(r.n), f"{took:.2f}{rebuilt}", "", "",
+                f"< {target:.0f} s" if target else "", verdict(took < target if target else None),
+            ])
+    if 1000 in builds and 10000 in builds:
+        small, large = builds[1000].median("wall"), builds[10000].median("wall")
+        out.append([
+            "(a) growth N=1,000 to 10,000", "", f"{large:.2f}", f"{small:.2f}", f"{large / small:.2f}x",
+            f"<= {TARGETS['growth']:.0f}x", verdict(large / small <= TARGETS["growth"]),
+        ])
+    return out
+
+
+def table(results: list[Result], info: dict[str, str], runs_note: str) -> str:
+    # The whole report: machine and versions, then the Markdown table.
+    lines = [f"- {key}: {value}" for key, value in info.items()]
+    lines += ["", runs_note, ""]
+    header = ["Measurement", "N", "Courtside", "Floor", "Ratio", "Target", "Met"]
+    body = rows(results)
+    widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
+    line = lambda row: "| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) + " |"  # noqa: E731
+    lines.append(line(header))
+    lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    lines += [line(row) for row in body]
+    return "\n".join(lines)
+
+
+def to_json(results: list[Result], info: dict[str, str]) -> dict[str, Any]:
+    # Every run, for the record (docs/performance.md is written from these).
+    return {"machine": info, "results": [asdict(r) for r in results]}
+
+
+def benchmark(
+    ns: Sequence[int], runs: int, large_runs: int, edits: int, serve_n: int | None, seed: int,
+    workdir: Path | None, parts: set[str], quick: bool, echo=print,
+) -> tuple[list[Result], dict[str, str]]:
+    # Generate the sites and run every measurement asked for.
+    info = machine()
+    results: list[Result] = []
+    keep = workdir is not None
+    root = workdir or Path(tempfile.mkdtemp(prefix="courtside-bench-"))
+    try:
+        every_n = sorted(set(ns) | ({serve_n} if serve_n and "serve" in parts else set()))
+        for n in every_n:
+            echo(f"N={n:,}: generating...", flush=True)
+            sites = make_sites(root, n, seed)
+            k = runs if n < 5000 else min(runs, large_runs)
+            warmup = not quick and n < 5000
+            if "build" in parts and n in ns:
+                echo(f"N={n:,}: mkdocs build x{k} (and its floor)...", flush=True)
+                results.append(measure_build(sites, k, warmup))
+            if "check" in parts and n in ns:
+                echo(f"N={n:,}: check x{k} (and its floor)...", flush=True)
+                results.append(measure_check(sites, k, warmup))
+            if "serve" in parts and n == serve_n:
+                echo(f"N={n:,}: mkdocs serve, {edits} edit(s)...", flush=True)
+                results.append(measure_serve(sites, edits))
+            if not keep:
+                shutil.rmtree(root / f"n{n}")
+    finally:
+        if not keep:
+            shutil.rmtree(root, ignore_errors=True)
+    return results, info

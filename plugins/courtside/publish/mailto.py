@@ -1,0 +1,204 @@
+"""Reminder messages: polite words in the client's language, and `mailto:` links (RFC 6068).
+
+`core/reminders.py` decides what is owed on the day; this module writes the subject and the
+body (in the engagement's language, naming the date and what is owed, with the client
+page's link), the `mailto:` link the board's "Send reminder" opens, a short label in the
+board's language, and the plain `reminders` list of `board.json`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from babel.lists import format_list
+
+from ..core.reminders import Reminder, due_reminders
+from .i18n import Speech, speech_for
+
+if TYPE_CHECKING:
+    from ..core.board import Board
+
+ADDRESS_SAFE = "@+"
+"""Characters left as they are in the address part; everything else non-unreserved is encoded."""
+
+
+@dataclass(frozen=True)
+class ReminderMail:
+    """One reminder, ready for the board: a link to click, a label, and its plain data."""
+
+    reminder: Reminder
+    subject: str  # in the client's language
+    body: str  # in the client's language, lines separated by "\n"
+    mailto: str  # the `mailto:` href, percent-encoded UTF-8
+    label: str  # what the board shows next to "Send reminder", in the board's language
+
+    @property
+    def id(self) -> str:
+        return self.reminder.id
+
+    @property
+    def engagement_id(self) -> str:
+        return self.reminder.engagement_id
+
+    @property
+    def kind(self) -> str:
+        return self.reminder.kind
+
+    @property
+    def date(self) -> date:
+        return self.reminder.date
+
+
+# A `mailto:` href: the address, then subject and body percent-encoded as UTF-8, CRLF line breaks.
+def mailto_href(to: str | None, subject: str, body: str) -> str:
+    address = quote(to or "", safe=ADDRESS_SAFE)
+    crlf_body = body.replace("\r\n", "\n").replace("\n", "\r\n")
+    return f"mailto:{address}?subject={quote(subject, safe='')}&body={quote(crlf_body, safe='')}"
+
+
+def _owed_amount(speech: Speech, rem: Reminder) -> str:
+    """An invoice's amount, with the late fee when there is one."""
+    assert rem.amount is not None and rem.currency is not None
+    amount = speech.money(rem.amount, rem.currency)
+    if rem.late_fee:
+        return speech.gettext(
+            "%(amount)s plus a late fee of %(fee)s, %(total)s in all",
+            amount=amount,
+            fee=speech.money(rem.late_fee, rem.currency),
+            total=speech.money(rem.owed, rem.currency),  # type: ignore[arg-type]
+        )
+    return amount
+
+
+# Subject and body of a reminder, in the client's language.
+def reminder_message(rem: Reminder, page_url: str | None, sender: str, studio: str) -> tuple[str, str]:
+    speech = speech_for(rem.language)
+    day = speech.date(rem.date)
+    names: dict[str, Any] = {"project": rem.project, "name": rem.about, "date": day}
+    if rem.kind == "stage-soon":
+        subject = speech.gettext("%(project)s: %(name)s is due on %(date)s", **names)
+        lines = [speech.gettext("A friendly reminder: your part of %(name)s is due on %(date)s.", **names)]
+    elif rem.kind == "stage-late":
+        subject = speech.gettext("%(project)s: %(name)s was due on %(date)s", **names)
+        lines = [
+            speech.gettext("Your part of %(name)s was due on %(date)s, and we have not received it yet.", **names),
+            speech.gettext("The next steps wait for it, so each working day it takes moves the dates that follow."),
+        ]
+    elif rem.kind == "invoice-soon":
+        owed = _owed_amount(speech, rem)
+        subject = speech.gettext("%(project)s: the invoice for %(name)s is due on %(date)s", **names)
+        lines = [
+            speech.gettext(
+                "A friendly reminder: the invoice for %(name)s, %(owed)s, is due on %(date)s.", owed=owed, **names
+            )
+        ]
+    elif rem.kind == "invoice-due":
+        owed = _owed_amount(speech, rem)
+        subject = speech.gettext("%(project)s: the invoice for %(name)s is due today", **names)
+        lines = [
+            speech.gettext(
+                "A friendly reminder: the invoice for %(name)s, %(owed)s, is due today, %(date)s.", owed=owed, **names
+            )
+        ]
+    else:
+        owed = _owed_amount(speech, rem)
+        subject = speech.gettext("%(project)s: the invoice for %(name)s was due on %(date)s", **names)
+        lines = [
+            speech.gettext(
+                "The invoice for %(name)s was due on %(date)s, and we have not received the payment yet. "
+                "The amount due today is %(owed)s.",
+                owed=owed,
+                **names,
+            ),
+            speech.gettext("If you have already paid, thank you, and please ignore this message."),
+        ]
+    if rem.deliverables:
+        items = format_list(list(rem.deliverables), locale=speech.locale)
+        lines.append(speech.gettext("What we need from you: %(items)s.", items=items))
+    lines.append(speech.gettext("If anything stands in the way, just reply to this message and we will sort it out."))
+    if page_url:
+        lines.append(speech.gettext("Your project page, with the whole schedule: %(url)s", url=page_url))
+    greeting = speech.gettext("Hello %(name)s,", name=rem.to_name)
+    closing = speech.gettext("Kind regards,")
+    body = "\n\n".join([greeting, *lines, f"{closing}\n{sender}\n{studio}"]) + "\n"
+    return subject, body
+
+
+# What the board shows next to "Send reminder", in the board's language.
+def reminder_label(rem: Reminder, speech: Speech) -> str:
+    names: dict[str, Any] = {"client": rem.client, "name": rem.about, "date": speech.date(rem.date, "medium")}
+    if rem.kind == "stage-soon":
+        return speech.gettext("%(client)s: %(name)s due %(date)s", **names)
+    if rem.kind == "stage-late":
+        return speech.ngettext(
+            "%(client)s: %(name)s %(num)s working day late",
+            "%(client)s: %(name)s %(num)s working days late",
+            rem.days_late,
+            **names,
+        )
+    assert rem.amount is not None and rem.currency is not None
+    names["amount"] = speech.money(rem.owed, rem.currency)  # type: ignore[arg-type]
+    if rem.kind == "invoice-soon":
+        return speech.gettext("%(client)s: %(name)s, %(amount)s, due %(date)s", **names)
+    if rem.kind == "invoice-due":
+        return speech.gettext("%(client)s: %(name)s, %(amount)s, due today", **names)
+    return speech.ngettext(
+        "%(client)s: %(name)s, %(amount)s, %(num)s day overdue",
+        "%(client)s: %(name)s, %(amount)s, %(num)s days overdue",
+        rem.days_late,
+        **names,
+    )
+
+
+def reminder_mail(rem: Reminder, page_url: str | None, sender: str, studio: str, board_speech: Speech) -> ReminderMail:
+    """One reminder with its message, link and label."""
+    subject, body = reminder_message(rem, page_url, sender, studio)
+    return ReminderMail(rem, subject, body, mailto_href(rem.to, subject, body), reminder_label(rem, board_speech))
+
+
+# Every reminder due on the board's day; `page_urls` maps engagement id -> absolute client page URL.
+def reminder_mails(board: Board, page_urls: dict[str, str | None] | None = None) -> list[ReminderMail]:
+    page_urls = page_urls or {}
+    board_speech = speech_for(board.portfolio.policies.language)
+    by_id = {s.id: s for s in board.snapshots}
+    mails = []
+    for rem in due_reminders(board):
+        terms = by_id[rem.engagement_id].terms
+        us = terms.contacts.us or terms.studio.contact
+        sender = us.name if us else terms.studio.name
+        mails.append(reminder_mail(rem, page_urls.get(rem.engagement_id), sender, terms.studio.name, board_speech))
+    return mails
+
+
+def reminders_json(mails: list[ReminderMail]) -> list[dict[str, Any]]:
+    """The `reminders` list of board.json: plain data a script or a scheduled job can send."""
+    out = []
+    for mail in mails:
+        rem = mail.reminder
+        out.append(
+            {
+                "id": rem.id,
+                "engagement": rem.engagement_id,
+                "client": rem.client,
+                "kind": rem.kind,
+                "about": rem.about,
+                "date": rem.date.isoformat(),
+                "days_left": rem.days_left,
+                "days_late": rem.days_late,
+                "deliverables": list(rem.deliverables),
+                "amount": None if rem.amount is None else f"{rem.amount:f}",
+                "late_fee": None if rem.late_fee is None else f"{rem.late_fee:f}",
+                "currency": rem.currency,
+                "language": rem.language,
+                "to": rem.to,
+                "to_name": rem.to_name,
+                "subject": mail.subject,
+                "body": mail.body,
+                "mailto": mail.mailto,
+                "label": mail.label,
+            }
+        )
+    return out

@@ -1,0 +1,115 @@
+"""Session fixtures: the example site built once, served on 127.0.0.1, and a headless browser.
+
+The example site is the repository's own mkdocs.yml and projects/, built into a temporary
+folder with COURTSIDE_TODAY=2026-11-20 (the day the examples are written for). The browser
+is Debian's Chromium driven by Playwright; when it or axe-core is missing the browser tests
+fail (never skip) and say to run `make test`, which installs both.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import date
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from courtside.core.board import Board, build_board
+
+ROOT = Path(__file__).resolve().parents[1]
+TODAY = "2026-11-20"
+MKDOCS = Path(sys.executable).parent / "mkdocs"
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+# Run `mkdocs build` for `config` into `site_dir` as a user would; the result, output captured.
+def run_build(config: Path, site_dir: Path, *flags: str, today: str = TODAY) -> subprocess.CompletedProcess[str]:
+    assert MKDOCS.exists(), f"mkdocs is not installed next to {sys.executable}: run `make test`"
+    environ = {**os.environ, "COURTSIDE_TODAY": today, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [str(MKDOCS), "build", "-f", str(config), "-d", str(site_dir), *flags],
+        cwd=config.parent,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def example_board() -> Board:
+    """The example engagements computed by the core on the examples' day (read at test time)."""
+    board = build_board(ROOT / "projects", date.fromisoformat(TODAY))
+    assert board.snapshots, "projects/ holds no valid engagement"
+    return board
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example site, built once per session."""
+    out = tmp_path_factory.mktemp("example-site") / "site"
+    result = run_build(ROOT / "mkdocs.yml", out)
+    assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
+    return out
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    # Serve files without logging every request to stderr.
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(site: Path) -> Iterator[str]:
+    """The built site over HTTP on 127.0.0.1 (a free port), from a background thread."""
+    handler = functools.partial(QuietHandler, directory=str(site))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium; fails (never skips) when it is not installed."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script, to inject into pages; fails (never skips) when it is not installed."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE.relative_to(ROOT)} is missing: run `make test`, which installs axe-core with npm")
+    return AXE.read_text(encoding="utf-8")
