@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from courtside.core.board import Board, build_board
 
 ROOT = Path(__file__).resolve().parents[1]

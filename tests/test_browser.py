@@ -7,6 +7,7 @@ violation; a client page prints to PDF without any navigation.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-
 from courtside.core.board import Board, Snapshot
 
 pytestmark = pytest.mark.browser
@@ -143,16 +143,15 @@ def test_client_page_prints_without_navigation(server: str, browser: Any, client
     chrome = "nav, [role=navigation], header.md-header, .md-sidebar, .md-search, form, input, button"
     assert page.locator(chrome).count() == 0
     assert page.locator("h1").is_visible() and page.locator("svg.cs-timeline").is_visible()
-    # Every link in print is to a person (mail, phone) or inside the page: none to other pages.
+    # Every link in print is to a person (mail, phone), the page's own calendar or inside the
+    # page: none to other pages.
     hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
     scope = page.eval_on_selector_all(".cs-prose a[href]", "links => links.map(a => a.getAttribute('href'))")
-    site_links = [h for h in hrefs if h not in scope and not h.startswith(("mailto:", "tel:", "#"))]
+    site_links = [h for h in hrefs if h not in scope and not h.startswith(("mailto:", "tel:", "#", "webcal:")) and h != "calendar.ics"]
     assert site_links == []
     pdf = page.pdf(format="A4", print_background=True)
     (tmp_path / "client.pdf").write_bytes(pdf)
     assert pdf.startswith(b"%PDF")
-    import re
-
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
     assert 1 <= pages <= 6, pages
     page.screenshot(path=str(tmp_path / "client-print.png"), full_page=True)

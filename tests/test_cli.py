@@ -45,11 +45,21 @@ def courtside_exe() -> str:
 
 # Run `courtside ARGS` the way a user would, with an environment that cannot change the output.
 def run(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"COURTSIDE_TODAY", "FORCE_COLOR", "COLUMNS", "TTY_COMPATIBLE", "TTY_INTERACTIVE"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"COURTSIDE_TODAY", "FORCE_COLOR", "COLUMNS", "TTY_COMPATIBLE", "TTY_INTERACTIVE"}
+    }
     clean["PYTHONUTF8"] = "1"
     clean.update(env or {})
     return subprocess.run(
-        [courtside_exe(), *args], cwd=cwd, env=clean, capture_output=True, text=True, encoding="utf-8", timeout=120
+        [courtside_exe(), *args],
+        cwd=cwd,
+        env=clean,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
     )
 
 
@@ -172,7 +182,9 @@ def test_check_reports_a_broken_policies_file(tmp_path):
     line = text.splitlines().index("buffer: 20%") + 1
     result = run("check", "work", "--today", TODAY, cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stdout.splitlines()[0].startswith(f"work/_policies.yml:{line}: buffer: expected a percentage")
+    assert result.stdout.splitlines()[0].startswith(
+        f"work/_policies.yml:{line}: buffer: expected a percentage"
+    )
 
 
 @pytest.mark.parametrize(
@@ -206,7 +218,9 @@ def test_the_command_does_not_load_mkdocs_or_the_renderers():
         f"main(['check', 'projects', '--today', '{TODAY}']); "
         "print(json.dumps(sorted(sys.modules)))"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
     loaded = json.loads(result.stdout.strip().splitlines()[-1])
     assert "courtside.core.board" in loaded and "pydantic" in loaded  # it did run the check
     tops = {name.split(".")[0] for name in loaded}
@@ -219,7 +233,16 @@ def test_the_command_does_not_load_mkdocs_or_the_renderers():
 
 def test_new_writes_a_commented_proposal_that_passes_check(tmp_path):
     folder = new_projects(tmp_path)
-    result = run("new", "acme-bakery", "--client", "Acme Bakery", "--project", "Website: redesign #2", "--projects", str(folder))
+    result = run(
+        "new",
+        "acme-bakery",
+        "--client",
+        "Acme Bakery",
+        "--project",
+        "Website: redesign #2",
+        "--projects",
+        str(folder),
+    )
     assert result.returncode == 0, result.stderr
     path = folder / "acme-bakery.md"
     text = path.read_text(encoding="utf-8")
@@ -292,14 +315,24 @@ def test_new_in_another_language_names_stages_in_it(tmp_path, language):
 def test_new_gives_each_engagement_its_own_share(tmp_path):
     folder = new_projects(tmp_path)
     for ident in ("one", "two"):
-        assert run("new", ident, "--client", ident, "--project", "p", "--projects", str(folder)).returncode == 0
-    shares = {read_front_matter((folder / f"{i}.md").read_text(encoding="utf-8"), "x").data["share"] for i in ("one", "two")}
+        assert (
+            run("new", ident, "--client", ident, "--project", "p", "--projects", str(folder)).returncode == 0
+        )
+    shares = {
+        read_front_matter((folder / f"{i}.md").read_text(encoding="utf-8"), "x").data["share"]
+        for i in ("one", "two")
+    }
     assert len(shares) == 2
 
 
 @pytest.mark.parametrize(
     ("ident", "hint"),
-    [("Acme Bakery", "'acme-bakery'"), ("acme_bakery", "'acme-bakery'"), ("acme-", "'acme'"), ("../etc", "'etc'")],
+    [
+        ("Acme Bakery", "'acme-bakery'"),
+        ("acme_bakery", "'acme-bakery'"),
+        ("acme-", "'acme'"),
+        ("../etc", "'etc'"),
+    ],
 )
 def test_new_rejects_an_id_that_is_not_a_file_name(tmp_path, ident, hint):
     folder = new_projects(tmp_path)
@@ -311,12 +344,26 @@ def test_new_rejects_an_id_that_is_not_a_file_name(tmp_path, ident, hint):
 def test_new_rejects_bad_options_before_writing(tmp_path):
     folder = new_projects(tmp_path)
     assert_one_line_error(
-        run("new", "x", "--client", "A", "--project", "B", "--fee", "-5", "--projects", str(folder)), 2, "--fee"
+        run("new", "x", "--client", "A", "--project", "B", "--fee", "-5", "--projects", str(folder)),
+        2,
+        "--fee",
     )
     assert_one_line_error(
-        run("new", "x", "--client", "A", "--project", "B", "--email", "a-at-b", "--projects", str(folder)), 2, "--email"
+        run("new", "x", "--client", "A", "--project", "B", "--email", "a-at-b", "--projects", str(folder)),
+        2,
+        "--email",
     )
-    assert_one_line_error(run("new", "x", "--client", "A", "--project", "B", "--projects", str(tmp_path / "no")), 2, "--projects")
+    assert_one_line_error(
+        run("new", "x", "--client", "A", "--project", "B", "--projects", str(tmp_path / "no")),
+        2,
+        "--projects",
+    )
+    assert_one_line_error(
+        run("new", "x", "--client", " ", "--project", "B", "--projects", str(folder)),
+        2,
+        "--client",
+        "got nothing",
+    )
     assert sorted(p.name for p in folder.iterdir()) == ["_policies.yml"]
 
 
@@ -357,7 +404,9 @@ def test_rotate_changes_only_the_share(tmp_path):
 
 def test_rotate_of_a_scaffold_keeps_every_comment(tmp_path):
     folder = new_projects(tmp_path)
-    assert run("new", "acme", "--client", "Acme", "--project", "Site", "--projects", str(folder)).returncode == 0
+    assert (
+        run("new", "acme", "--client", "Acme", "--project", "Site", "--projects", str(folder)).returncode == 0
+    )
     before = (folder / "acme.md").read_text(encoding="utf-8").splitlines()
     assert run("rotate", "acme", "--projects", str(folder)).returncode == 0
     after = (folder / "acme.md").read_text(encoding="utf-8").splitlines()
@@ -374,7 +423,7 @@ def test_rotate_without_a_share_changes_nothing(tmp_path):
     (folder / "acme.md").write_text(text, encoding="utf-8", newline="")
     result = run("rotate", "acme", "--projects", str(folder))
     assert_one_line_error(result, 1, "has no share", "share: ")
-    assert (folder / "acme.md").read_text(encoding="utf-8", newline="") == text
+    assert (folder / "acme.md").read_bytes() == text.encode("utf-8")
 
 
 def test_rotate_of_an_unknown_engagement(tmp_path):
@@ -415,7 +464,10 @@ FOOTER = "Days are working days. Late: past the promised due date, or money over
 def test_status_on_a_fixed_day():
     result = run("status", "--projects", STATUS, "--today", TODAY)
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == "\n".join([f"Status on {TODAY}", *STATUS_HEADER, ACME, ELM, BIRCH, CEDAR, DUNE, FOOTER]) + "\n"
+    assert (
+        result.stdout
+        == "\n".join([f"Status on {TODAY}", *STATUS_HEADER, ACME, ELM, BIRCH, CEDAR, DUNE, FOOTER]) + "\n"
+    )
 
 
 def rows(stdout: str) -> list[str]:
@@ -448,7 +500,10 @@ def test_status_says_when_nothing_matches():
 def test_status_takes_today_from_the_environment_and_the_flag_wins():
     fixed = run("status", "--projects", STATUS, "--today", TODAY).stdout
     assert run("status", "--projects", STATUS, env={"COURTSIDE_TODAY": TODAY}).stdout == fixed
-    assert run("status", "--projects", STATUS, "--today", TODAY, env={"COURTSIDE_TODAY": "2026-11-23"}).stdout == fixed
+    assert (
+        run("status", "--projects", STATUS, "--today", TODAY, env={"COURTSIDE_TODAY": "2026-11-23"}).stdout
+        == fixed
+    )
     # One working day later (Mon 11-23) Acme's feedback is 21 days late and has waited 25.
     monday = run("status", "--projects", STATUS, env={"COURTSIDE_TODAY": "2026-11-23"}).stdout
     assert "| client 25d | Feedback, due 2026-10-23     | 21d  |" in monday
@@ -484,12 +539,16 @@ def validator(name: str) -> jsonschema.Draft7Validator:
 def test_the_schema_copies_in_the_repository_are_current():
     # `courtside schema` generates from the model now; the files are what editors read.
     assert run("schema").stdout == (SCHEMA_DIR / "engagement.schema.json").read_text(encoding="utf-8")
-    assert run("schema", "--policies").stdout == (SCHEMA_DIR / "policies.schema.json").read_text(encoding="utf-8")
+    assert run("schema", "--policies").stdout == (SCHEMA_DIR / "policies.schema.json").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_the_schema_is_ready_for_editors():
     schema = load_schema("engagement")
-    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"  # what VS Code's YAML extension implements
+    assert (
+        schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    )  # what VS Code's YAML extension implements
     assert schema["title"] == "Courtside engagement" and schema["description"]
     assert sorted(schema["required"]) == ["client", "contacts", "project", "stages"]
     assert set(schema["properties"]) == set(Engagement.model_fields)
@@ -571,7 +630,9 @@ def test_what_the_schema_rejects_the_check_rejects_too(tmp_path):
     folder = new_projects(tmp_path)
     for index, (change, _) in enumerate(REJECTED):
         fields = {**VALID, **change}
-        (folder / f"case-{index:02d}.md").write_text("---\n" + json.dumps(fields, ensure_ascii=False) + "\n---\n", encoding="utf-8")
+        (folder / f"case-{index:02d}.md").write_text(
+            "---\n" + json.dumps(fields, ensure_ascii=False) + "\n---\n", encoding="utf-8"
+        )
     result = run("check", str(folder), "--today", TODAY)
     flagged = {Path(line.split(":", 1)[0]).name for line in result.stdout.splitlines()}
     assert flagged == {f"case-{index:02d}.md" for index in range(len(REJECTED))}
@@ -580,5 +641,9 @@ def test_what_the_schema_rejects_the_check_rejects_too(tmp_path):
 def test_policy_keys_in_an_engagement_may_be_partial():
     # Mappings merge over _policies.yml key by key: a contact's email alone is a fine override.
     check = validator("engagement")
-    partial = {**VALID, "studio": {"contact": {"email": "new@studio.example"}}, "consequences": {"client": {"grace": 3}}}
+    partial = {
+        **VALID,
+        "studio": {"contact": {"email": "new@studio.example"}},
+        "consequences": {"client": {"grace": 3}},
+    }
     assert list(check.iter_errors(partial)) == []

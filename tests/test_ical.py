@@ -24,10 +24,8 @@ import icalendar
 import pytest
 import vobject
 import yaml
-from helpers import D
-from test_reminders import front, snap_of
-
 from courtside.core.board import Board, Snapshot, board_json, build_board, snapshot
+from courtside.publish.i18n import speech_for
 from courtside.publish.ical import (
     assigned_on,
     calendar_bytes,
@@ -38,7 +36,8 @@ from courtside.publish.ical import (
     internal_calendar,
     stable_key,
 )
-from courtside.publish.i18n import speech_for
+from helpers import D
+from test_reminders import front, snap_of
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECTS = ROOT / "projects"
@@ -363,33 +362,62 @@ def shown(event: icalendar.Event) -> tuple:
     return (*(str(event.get(name, "")) for name in fields), event.decoded("dtstart"), alarms)
 
 
-def test_daily_builds_never_lower_sequence_and_raise_it_on_every_change(board):
-    # Replays each example from the day its dates were assigned, one build a day, with each
-    # recorded date written down on the day it happened (the way the board is kept).
-    # Whenever an event's date or text changes, its SEQUENCE must go up; it never goes down.
+# Replay an engagement from the day its dates were assigned to `last`, one build a day, each
+# recorded date written down on the day it happened (the way the board is kept). Whenever an
+# event's date or text changes, its SEQUENCE must go up; SEQUENCE and LAST-MODIFIED never go
+# down. Returns how many times some event changed.
+def replay(snap: Snapshot, last: date) -> int:
+    assigned = assigned_on(snap)
+    assert assigned is not None
+    seen: dict[str, tuple[tuple, int, date]] = {}
+    changes = 0
+    day = assigned
+    while day <= last:
+        known = dataclasses.replace(snap.loaded, terms=as_known_on(snap.terms, day))
+        today_snap = snapshot(known, day)
+        assert isinstance(today_snap, Snapshot)
+        for event in client_events(today_snap, "https://studio.example/c/abcdefghij0123456789/"):
+            uid, sequence = str(event["uid"]), int(event["sequence"])
+            modified = event.decoded("last-modified").date()
+            if uid in seen:
+                text, previous, previous_modified = seen[uid]
+                assert sequence >= previous and modified >= previous_modified, (snap.id, uid, day)
+                if shown(event) != text:
+                    assert sequence > previous, (snap.id, uid, day)
+                    changes += 1
+            seen[uid] = (shown(event), sequence, modified)
+        day += timedelta(days=1)
+    return changes
+
+
+def test_daily_builds_of_the_examples_never_lower_sequence(board):
     replayed = 0
     for snap in board.snapshots:
-        assigned = assigned_on(snap)
-        if assigned is None:
-            continue
-        seen: dict[str, tuple[tuple, int, date]] = {}
-        day = assigned
-        while day <= TODAY + timedelta(days=10):
-            known = dataclasses.replace(snap.loaded, terms=as_known_on(snap.terms, day))
-            today_snap = snapshot(known, day)
-            assert isinstance(today_snap, Snapshot)
-            for event in client_events(today_snap, page_url(snap)):
-                uid, sequence = str(event["uid"]), int(event["sequence"])
-                modified = event.decoded("last-modified").date()
-                if uid in seen:
-                    text, previous, previous_modified = seen[uid]
-                    assert sequence >= previous and modified >= previous_modified, (snap.id, uid, day)
-                    if shown(event) != text:
-                        assert sequence > previous, (snap.id, uid, day)
-                seen[uid] = (shown(event), sequence, modified)
-            day += timedelta(days=1)
-        replayed += 1
+        if assigned_on(snap) is not None:
+            replay(snap, TODAY + timedelta(days=10))
+            replayed += 1
     assert replayed >= 3
+
+
+def test_daily_builds_through_every_kind_of_move():
+    # Kick-off materials two working days late (done 03-11); Wireframes started the same day
+    # (earlier than next(03-11)) and done early on 03-20; Design approval done 04-20, past the
+    # grace of 5 working days (Build restarts); its gate payment paid late, 05-20 (holds Build).
+    fields = front(
+        done={"Kick-off materials": "2026-03-11", "Wireframes": "2026-03-20", "Design approval": "2026-04-20"},
+        paid={"Design approved": "2026-05-20"},
+    )
+    fields["stages"][1]["started"] = "2026-03-11"
+    fields["stages"].append({"name": "Build", "owner": "us", "days": 5})
+    fields["payments"][1]["gate"] = True
+    snap = snap_of("2026-06-30", "every-move", **fields)
+    build = snap.schedule.stages[3]
+    # Design approval was due 03-27 (opens next(03-20) = 03-23): done 04-20 is 16 working days
+    # late, past the grace: Build restarts at add(04-20, 11) = 05-05, then the gate paid on
+    # 05-20 holds it to next(05-20) = 05-21.
+    assert build.promise.restarted and build.promise.gated
+    assert build.promise.opens == D("2026-05-21")
+    assert replay(snap, D("2026-06-30")) > 20
 
 
 # -- Links on the client page ---------------------------------------------------------------------

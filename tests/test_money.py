@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from helpers import D, engagement, plan_and_payments
-
 from courtside.core.money import amounts, minor_unit, round_money
+from helpers import D, engagement, plan_and_payments
 
 
 def amounts_of(fee: object, *shares: object, currency: str = "USD") -> list[Decimal]:
@@ -56,6 +55,9 @@ def test_minor_units_yen_and_dinar():
     assert minor_unit("KWD") == Decimal("0.001")
     # Yen: 50% of 999 = 499.5 -> 500 (half-up); the last gives one back: 499.
     assert [str(a) for a in amounts_of(999, "50%", "50%", currency="JPY")] == ["500", "499"]
+    # Fixed amounts finer than the minor unit add up too: 499.5 + 499.5 yen of 999 would
+    # show as 500 + 500 = 1000; the last payment gives one back (fixed in money.amounts).
+    assert [str(a) for a in amounts_of(999, "499.5", "499.5", currency="JPY")] == ["500", "499"]
     # Dinar: 50% of 10.001 = 5.0005 -> 5.001; the last: 5.000.
     assert [str(a) for a in amounts_of("10.001", "50%", "50%", currency="KWD")] == ["5.001", "5.000"]
     # Half-up, not half-even: 0.125 -> 0.13 (half-even 0.12); 2.5 yen -> 3 (half-even 2).

@@ -16,14 +16,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from helpers import calendar_of, engagement
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from courtside.core.model import Engagement
 from courtside.core.money import payments, round_money
 from courtside.core.schedule import durations, schedule
 from courtside.core.workcal import WEEKDAYS, WorkCalendar
+from helpers import calendar_of, engagement
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 SETTINGS = settings(max_examples=200, deadline=None)
 FIRST, LAST = date(2025, 1, 1), date(2027, 12, 31)
@@ -112,9 +111,11 @@ def engagements(draw: st.DrawFn) -> tuple[Engagement, date]:
         for item, low, high in zip(items, [0, *cuts], [*cuts, 10000], strict=True):
             item["amount"] = f"{Decimal(high - low).scaleb(-2)}%"
     elif items:
+        # Usually whole minor units; now and then one place finer (half a yen, a tenth of a cent).
+        finer = exponent - (draw(st.integers(0, 3)) == 3)
         fee = Decimal(0)
         for item in items:
-            item["amount"] = str(Decimal(draw(st.integers(1, 10**7))).scaleb(exponent))
+            item["amount"] = str(Decimal(draw(st.integers(1, 10**7))).scaleb(finer))
             fee += Decimal(item["amount"])
     for item in items:
         if signed is not None and draw(st.integers(0, 3)) != 3:
@@ -252,8 +253,9 @@ def test_payments_add_up_and_dates_follow_the_terms(case: tuple[Engagement, date
     cal: WorkCalendar = calendar_of(terms)
     timeline = schedule(terms, cal, today)
     plans = payments(terms, timeline, today)
-    if plans:
-        assert sum(plan.amount for plan in plans) == terms.fee
+    if plans:  # what is shown adds up to the fee (rounded to the minor unit, as it is shown)
+        assert sum(plan.amount for plan in plans) == round_money(terms.fee, terms.currency)
+        assert all(plan.amount == round_money(plan.amount, terms.currency) for plan in plans)
     net = timedelta(days=terms.payment.terms)
     for plan in plans:
         assert plan.late_fee >= 0 and plan.days_overdue >= 0

@@ -20,14 +20,13 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
-from helpers import D, PLAIN_CALENDAR, calendar_of, engagement
-
 from courtside.core.board import Board, Snapshot, board_json, snapshot
 from courtside.core.load import Loaded, Portfolio
 from courtside.core.model import Policies
 from courtside.core.reminders import due_reminders, invoice_reminders, stage_reminders
 from courtside.publish.i18n import speech_for
 from courtside.publish.mailto import mailto_href, reminder_mails, reminders_json
+from helpers import PLAIN_CALENDAR, D, calendar_of, engagement
 
 BASE: dict[str, Any] = {
     "calendar": PLAIN_CALENDAR,

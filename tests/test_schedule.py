@@ -18,10 +18,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from helpers import D, PLAIN_CALENDAR, calendar_of, engagement, plan
-
 from courtside.core.board import board_json, build_board
 from courtside.core.schedule import schedule
+from helpers import PLAIN_CALENDAR, D, calendar_of, engagement, plan
 
 US_FEDERAL = {"subdivision": None}
 
@@ -451,6 +450,9 @@ def test_weeks_late_in_a_five_day_week():
     assert due(timeline) == D("2026-10-12")
     assert (timeline.stages[0].late_by, timeline.stages[0].weeks_late) == (6, 2)
     assert timeline.credit == Decimal("1000.00")
+    # Drift compares due dates (format.md: "current final due"); lateness of the last stage
+    # itself moves its end, not its due, so a one-stage engagement shows no drift.
+    assert timeline.drift == 0
     # Exactly 5 late (done Mon Oct 19) is one started week: 500.00.
     assert late_build("2026-10-19", FIVE).credit == Decimal("500.00")
 

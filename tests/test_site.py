@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_build
-
 from courtside.core.board import Board, build_board
 from courtside.publish.views import board_view, client_view
 
@@ -200,9 +199,11 @@ def test_client_page_is_standalone_and_private(crafted: Path, tricky_page: str) 
     assert '<html lang="en" dir="ltr">' in tricky_page
     for chrome in ("md-nav", "md-header", "md-search", "md-footer", "search_index", "<script"):
         assert chrome not in tricky_page
-    # Its only relative link is its own stylesheet; nothing of the other engagement.
-    relative = [h for h in re.findall(r'(?:href|src)="([^"]*)"', tricky_page) if not re.match(r"(mailto:|tel:|data:|#)", h)]
-    assert relative == ["../../assets/courtside/client.css"]
+    # Its only relative links are its own stylesheet and calendar; nothing of the other engagement.
+    links = re.findall(r'(?:href|src)="([^"]*)"', tricky_page)
+    relative = [h for h in links if not re.match(r"(mailto:|tel:|data:|#|webcal:)", h)]
+    assert relative == ["../../assets/courtside/client.css", "calendar.ics"]
+    assert f"webcal://studio.example/c/{TRICKY_SHARE}/calendar.ics" in links
     assert (crafted / "assets" / "courtside" / "client.css").is_file()
     for foreign in (OTHER_SHARE, "Zed Corporation", "Secret rebrand", "zoe@zed.example", "confidential"):
         assert foreign not in tricky_page
@@ -280,18 +281,29 @@ def test_build_fails_on_the_same_invalid_file(tmp_path: Path) -> None:
 
 def test_views_speak_the_engagement_language(tmp_path: Path) -> None:
     # The Arabic page is right to left and its timeline mirrored: the first stage's bar
-    # starts at the right, so its x is the largest.
-    config = make_site(tmp_path, {"tricky.md": TRICKY.replace("fee: 10000", "fee: 10000\nlanguage: ar")})
-    board = build_board(config.parent / "projects", date.fromisoformat(CRAFTED_TODAY))
-    view = client_view(board.snapshots[0])
-    assert (view.language, view.direction) == ("ar", "rtl")
-    svg = str(view.timeline)
-    assert 'direction="rtl"' in svg
-    bars = [float(x) for x in re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="[\d.]+" height="16"', svg)]
-    assert bars[0] > bars[1] > bars[2]
-    english = client_view(build_board(config.parent / "projects", date.fromisoformat(CRAFTED_TODAY)).snapshots[0])
-    assert english.timeline is not None
-    assert board_view(board, {}).rows[0].client == TRICKY_CLIENT
+    # starts at the right, so its x is the largest; the English one runs the other way.
+    today = date.fromisoformat(CRAFTED_TODAY)
+    xs: dict[str, list[float]] = {}
+    for language in ("ar", "en"):
+        config = make_site(tmp_path / language, {"tricky.md": TRICKY.replace("fee: 10000", f"fee: 10000\nlanguage: {language}")})
+        board = build_board(config.parent / "projects", today)
+        view = client_view(board.snapshots[0])
+        expected = "rtl" if language == "ar" else "ltr"
+        assert (view.language, view.direction) == (language, expected)
+        svg = str(view.timeline)
+        assert f'direction="{expected}"' in svg
+        xs[language] = [float(x) for x in re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="[\d.]+" height="16"', svg)]
+        assert board_view(board, {}).rows[0].client == TRICKY_CLIENT
+    assert len(xs["ar"]) == len(xs["en"]) == 3
+    assert xs["ar"][0] > xs["ar"][1] > xs["ar"][2]
+    assert xs["en"][0] < xs["en"][1] < xs["en"][2]
+
+
+def test_board_path_inside_client_dir_is_refused(tmp_path: Path) -> None:
+    config = make_site(tmp_path, {"tricky.md": TRICKY}, "      board_path: c/board\n")
+    result = run_build(config, tmp_path / "site", today=CRAFTED_TODAY)
+    assert result.returncode == 1
+    assert "`board_path` (c/board) and `client_dir` (c) must be separate folders" in result.stderr
 
 
 # -- The example site: nothing leaks ------------------------------------------------------------

@@ -78,6 +78,13 @@ def fee_amount(text: str) -> Decimal:
     return amount
 
 
+# `--client`, `--project`, `--contact`: some text, not nothing.
+def some_text(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected some text, got nothing")
+    return text.strip()
+
+
 # `--email`: something that looks like an address (the model's own rule).
 def email_address(text: str) -> str:
     if not re.fullmatch(r"[^@\s]+@[^@\s]+", text):
@@ -257,7 +264,17 @@ def status_row(snap: Snapshot) -> StatusRow:
         if snap.late_fees:
             overdue += f" + {money(snap.late_fees, currency)} fees"
     return StatusRow(
-        terms.client, terms.project, plan.state, ball, stage, stage_due, late, consequences, payment, payment_when, overdue
+        terms.client,
+        terms.project,
+        plan.state,
+        ball,
+        stage,
+        stage_due,
+        late,
+        consequences,
+        payment,
+        payment_when,
+        overdue,
     )
 
 
@@ -288,7 +305,16 @@ def status_table(shown: list[Snapshot], terminal: bool):
         return table
 
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
-    for name in ("Engagement", "State", "Ball", "Current stage", "Late", "Consequences", "Next payment", "Overdue"):
+    for name in (
+        "Engagement",
+        "State",
+        "Ball",
+        "Current stage",
+        "Late",
+        "Consequences",
+        "Next payment",
+        "Overdue",
+    ):
         table.add_column(name, overflow="fold" if name in ("Late", "Ball", "State") else "ellipsis")
     for snap in shown:
         row = status_row(snap)
@@ -328,7 +354,11 @@ def cmd_status(args: argparse.Namespace) -> int:
         console = Console(force_terminal=False, no_color=True, width=10_000, highlight=False, emoji=False)
     filters = [
         label
-        for label, on in (("late", args.late), (f"ball: {args.ball}", args.ball), (f"client: {args.client}", args.client))
+        for label, on in (
+            ("late", args.late),
+            (f"ball: {args.ball}", args.ball),
+            (f"client: {args.client}", args.client),
+        )
         if on
     ]
     heading = f"Status on {today.isoformat()}" + (f" ({', '.join(filters)})" if filters else "")
@@ -401,7 +431,9 @@ def cmd_new(args: argparse.Namespace) -> int:
         with path.open("x", encoding="utf-8", newline="\n") as out:
             out.write(text)
     except FileExistsError:
-        raise Refused(f"{PROG} new: {path} already exists; nothing written (pick another id, or edit that file)") from None
+        raise Refused(
+            f"{PROG} new: {path} already exists; nothing written (pick another id, or edit that file)"
+        ) from None
     print(f"wrote {path}: a proposal for {args.client}, client page c/{share}/")
     print(
         "next: set the fee, stages and contact, run 'courtside check', and add 'signed:' "
@@ -474,7 +506,9 @@ def cmd_rotate(args: argparse.Namespace) -> int:
     line = located.lines[("share",)]
     updated = replace_share(text, line, old, new)
     if updated is None:
-        raise Refused(f"{PROG} rotate: {path}:{line}: share: cannot replace the value here; write it by hand: share: {new}")
+        raise Refused(
+            f"{PROG} rotate: {path}:{line}: share: cannot replace the value here; write it by hand: share: {new}"
+        )
     temporary = path.with_name(f".{path.name}.rotate")
     temporary.write_bytes(updated.encode("utf-8"))
     try:
@@ -548,15 +582,25 @@ def build_parser() -> Parser:
         "  courtside new panaderia-sol --client 'Panadería Sol' --project 'Tienda' --language es",
     )
     new.add_argument("id", help="the engagement's id and file name: lowercase a-z, 0-9 and hyphens")
-    new.add_argument("--client", required=True, help="the client's name")
-    new.add_argument("--project", required=True, help="what we make for them")
+    new.add_argument("--client", required=True, type=some_text, help="the client's name")
+    new.add_argument("--project", required=True, type=some_text, help="what we make for them")
     new.add_argument(
         "--language",
         choices=("en", "es", "ru", "ar"),
         help="the client page's language (default: the policies' language)",
     )
-    new.add_argument("--fee", type=fee_amount, metavar="AMOUNT", help="the total fixed fee (default: a placeholder of 10000)")
-    new.add_argument("--contact", metavar="NAME", help="the client's contact person (default: the client's name)")
+    new.add_argument(
+        "--fee",
+        type=fee_amount,
+        metavar="AMOUNT",
+        help="the total fixed fee (default: a placeholder of 10000)",
+    )
+    new.add_argument(
+        "--contact",
+        metavar="NAME",
+        type=some_text,
+        help="the client's contact person (default: the client's name)",
+    )
     new.add_argument("--email", type=email_address, help="the contact's email address")
     _add_projects(new)
 
@@ -569,19 +613,24 @@ def build_parser() -> Parser:
         "  courtside check                    # the projects folder\n"
         "  courtside check projects/acme-bakery.md projects/panaderia-sol.md",
     )
-    check.add_argument("paths", nargs="*", metavar="PATH", help="engagement files or folders (default: --projects)")
+    check.add_argument(
+        "paths", nargs="*", metavar="PATH", help="engagement files or folders (default: --projects)"
+    )
     _add_projects(check)
     _add_today(check)
 
     status = command(
         "status",
         cmd_status,
-        "The status board in the terminal: who has the ball, what is late, what is owed. "
-        "Late rows are red.",
+        "The status board in the terminal: who has the ball, what is late, what is owed. Late rows are red.",
         "  courtside status --late --ball client\n  courtside status --client acme --today 2026-11-20",
     )
-    status.add_argument("--late", action="store_true", help="only engagements late right now (a stage or money)")
-    status.add_argument("--ball", choices=("client", "us"), help="only engagements whose ball is in this court")
+    status.add_argument(
+        "--late", action="store_true", help="only engagements late right now (a stage or money)"
+    )
+    status.add_argument(
+        "--ball", choices=("client", "us"), help="only engagements whose ball is in this court"
+    )
     status.add_argument("--client", metavar="NAME", help="only clients whose name contains NAME (any case)")
     _add_today(status)
     _add_projects(status)

@@ -55,6 +55,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
             today = today_from(self.config.today, dict(os.environ), date.today())
         except Invalid as exc:
             raise PluginError(f"courtside: {exc}") from None
+        self._check_paths()
         self.board = build_board(self.projects, today, label=self.config.projects.rstrip("/"))
         problems = self.board.portfolio.problems
         if problems:
@@ -103,13 +104,16 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
 
     # Hand the page its view model and its language's `_`, `gettext`, `ngettext`, `speech`.
     def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav) -> dict:
+        from .publish.ical import calendar_links
         from .publish.views import board_view, client_view
 
         assert self.board is not None
         uri = page.file.src_uri
         view = None
         if uri in self.pages:
-            view = client_view(self.pages[uri], serving=self.serving)
+            item = self.pages[uri]
+            links = calendar_links(page.url, page.canonical_url) if isinstance(item, Snapshot) else None
+            view = client_view(item, serving=self.serving, calendar=links)
         elif uri == self.board_uri:
             view = board_view(self.board, self.links(page))
         if view is not None:
@@ -153,6 +157,22 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         return server
 
     # -- helpers ---------------------------------------------------------------------------
+
+    # `client_dir` and `board_path` must be folders of their own (not the site root, not nested).
+    def _check_paths(self) -> None:
+        client_dir = self.config.client_dir.strip("/")
+        board_path = self.config.board_path.strip("/")
+        if not client_dir:
+            raise PluginError("courtside: `client_dir` must name a folder, such as c")
+        if self.config.board:
+            if not board_path:
+                raise PluginError("courtside: `board_path` must name a folder, such as board")
+            inside = (board_path + "/").startswith(client_dir + "/") or (client_dir + "/").startswith(board_path + "/")
+            if inside:
+                raise PluginError(
+                    f"courtside: `board_path` ({board_path}) and `client_dir` ({client_dir}) must be "
+                    "separate folders, neither inside the other"
+                )
 
     def private(self, src_uri: str) -> bool:
         return src_uri in self.pages or src_uri == self.board_uri

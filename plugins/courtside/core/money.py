@@ -58,7 +58,11 @@ class PaymentPlan:
 
 
 def amounts(terms: Engagement) -> list[Decimal]:
-    """Each payment in money; percentage rounding leftovers go to the last percentage."""
+    """Each payment in money; rounding leftovers go to the last percentage (else the last payment).
+
+    The payments add up to the fee (the loader checks it), so the shown amounts must too,
+    also when an amount is finer than the currency's minor unit (499.5 + 499.5 yen of 999).
+    """
     currency, fee = terms.currency, terms.fee
     out: list[Decimal] = []
     last_share = None
@@ -68,8 +72,8 @@ def amounts(terms: Engagement) -> list[Decimal]:
             last_share = index
         else:
             out.append(round_money(payment.amount, currency))
-    if fee is not None and last_share is not None:
-        out[last_share] += round_money(fee, currency) - sum(out, Decimal(0))
+    if fee is not None and out:
+        out[len(out) - 1 if last_share is None else last_share] += round_money(fee, currency) - sum(out, Decimal(0))
     return out
 
 

@@ -152,13 +152,17 @@ def engagement_text(
         "# A new engagement: change what you need, then run `courtside check`.",
         _field(0, "client", yaml_text(client), "required: the client's name, as on the page"),
         _field(0, "project", yaml_text(project), "required: what we make for them"),
-        _field(0, "share", share, "secret part of the client page URL c/<share>/; `courtside rotate` replaces it"),
+        _field(
+            0, "share", share, "secret part of the client page URL c/<share>/; `courtside rotate` replaces it"
+        ),
         _field(0, "language", language, "(policy) en, es, ru or ar: the client page's language")
         if language_given
         else _field(0, "language", language, "(policy) en, es, ru or ar; default: _policies.yml", off=True),
         _field(0, "currency", currency, "(policy) ISO 4217 code; default: _policies.yml", off=True),
         _field(0, "fee", f"{(fee if fee is not None else DEFAULT_FEE):f}", fee_comment),
-        _field(0, "hours", "{budget: 80, spent: 0}", "optional: hours budgeted and spent (internal)", off=True),
+        _field(
+            0, "hours", "{budget: 80, spent: 0}", "optional: hours budgeted and spent (internal)", off=True
+        ),
         _field(0, "contacts", "", "who speaks for each side"),
         _field(2, "client", "", "required: the one person who decides for the client"),
         _field(4, "name", yaml_text(contact), "required: their name")
@@ -166,11 +170,21 @@ def engagement_text(
         else _field(4, "name", yaml_text(client), "PLACEHOLDER: the person's name"),
         _field(4, "email", yaml_text(email) if email else "name@client.example", "optional", off=not email),
         _field(4, "phone", '"+1 555 0100"', "optional; phone numbers in quotes", off=True),
-        _field(2, "us", "{name: ..., email: ...}", "optional; default: studio.contact in _policies.yml", off=True),
+        _field(
+            2, "us", "{name: ..., email: ...}", "optional; default: studio.contact in _policies.yml", off=True
+        ),
         _field(0, "signed", "YYYY-MM-DD", "contract signed; until then a proposal, without dates", off=True),
-        _field(0, "start", "YYYY-MM-DD", "optional; default: the working day after signing and deposit", off=True),
+        _field(
+            0, "start", "YYYY-MM-DD", "optional; default: the working day after signing and deposit", off=True
+        ),
         _field(0, "status", "on-hold", "optional: on-hold or cancelled; otherwise derived", off=True),
-        _field(0, "buffer", buffer, "(policy) under-promise margin on our stages; default: _policies.yml", off=True),
+        _field(
+            0,
+            "buffer",
+            buffer,
+            "(policy) under-promise margin on our stages; default: _policies.yml",
+            off=True,
+        ),
         _field(0, "stages", "", "in order; days are working days; owner: us or client"),
         *_stage(kickoff, "client", 5, words.deliverables),
         *_stage(design, "us", 10),
@@ -178,7 +192,9 @@ def engagement_text(
         *_stage(build, "us", 15),
         *_stage(launch, "us", 2),
         _field(0, "payments", "", "percentages of the fee or amounts; they must add up to the fee"),
-        *_payment(deposit, "30%", "signing", "the deposit: invoiced when signed; work starts once it is paid"),
+        *_payment(
+            deposit, "30%", "signing", "the deposit: invoiced when signed; work starts once it is paid"
+        ),
         *_payment(approved, "40%", feedback, f"invoiced when {feedback!r} is done", gate=True),
         *_payment(launched, "30%", launch, f"invoiced when {launch!r} is done"),
         "---",
@@ -261,8 +277,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "language": "Language of the client page: en, es, ru or ar (ar is right-to-left).",
         "currency": "ISO 4217 currency code of the fee and payments, such as USD or EUR.",
         "calendar": "The working-day calendar every date is counted in.",
-        "buffer": "Under-promise margin on our own stages, like '20%': a stage of 10 days is "
-        "promised in 12.",
+        "buffer": "Under-promise margin on our own stages, like '20%': a stage of 10 days is promised in 12.",
         "communication": "How and how fast we answer, as told to the client.",
         "turnaround": "How fast we handle change requests and new work.",
         "payment": "Payment terms and the late fee.",
@@ -394,7 +409,9 @@ def _schema(model: type, *, title: str, description: str, relax: frozenset[str],
             if isinstance(ref, str) and ref.startswith("#/definitions/"):
                 name = ref.rsplit("/", 1)[1]
                 if name not in relaxed:
-                    relaxed[name] = f"{name}Policy" if name in _required_elsewhere(root, definitions, relax) else name
+                    relaxed[name] = (
+                        f"{name}Policy" if name in _required_elsewhere(root, definitions, relax) else name
+                    )
                     definition = copy.deepcopy(definitions[name])
                     definition.pop("required", None)
                     definitions[relaxed[name]] = definition

@@ -227,7 +227,9 @@ def _plan_segments(plan: StagePlan, origin: date, speech: Speech, client: str | 
     if client is not None:
         title = _("%(client)s: %(stage)s", client=client, stage=title)
     done = plan.stage.done is not None
-    segments = [Segment(start, due_end, plan.owner, done, title)]
+    # A stage done early ends where it really ended, so that the next one does not overlap it.
+    bar_end = min(due_end, (link.end - origin).days + 1) if done else due_end
+    segments = [Segment(start, max(bar_end, start + 1), plan.owner, done, title)]
     if plan.late_by:
         late_title = _("%(stage)s: %(late)s late", stage=plan.name, late=speech.working_days(plan.late_by))
         segments.append(Segment(due_end, (link.end - origin).days + 1, "late", done, late_title))

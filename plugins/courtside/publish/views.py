@@ -26,6 +26,7 @@ from ..core.money import PaymentPlan
 from ..core.problems import Problem
 from ..core.schedule import StagePlan
 from .i18n import Speech, speech_for
+from .ical import CalendarLinks
 from .timeline import board_timeline, proposal_timeline, stage_timeline
 
 # The Content-Security-Policy of a built client page: its own stylesheet and nothing else.
@@ -144,6 +145,8 @@ class ClientView:
     owed: str = ""
     owed_now: bool = False
     turnaround: list[str] = field(default_factory=list)
+    calendar: CalendarLinks | None = None
+    calendar_note: str = ""
 
     # What the template context gets besides the view: `_`, `gettext`, `ngettext`, `speech`.
     def jinja_globals(self) -> dict[str, Any]:
@@ -552,10 +555,10 @@ def _glance(snapshot: Snapshot, speech: Speech, status: str) -> list[Fact]:
     if not plan.dated:
         total = sum(stage.promised for stage in plan.stages)
         facts.append(Fact(_("Duration"), _("about %(days)s", days=speech.working_days(total))))
-        note = _("Dates are set once the contract is signed.")
-        if terms.signed is not None:
-            note = _("Dates are set once the deposit is paid.")
-        facts.append(Fact(_("Start"), note))
+        if terms.signed is None:
+            facts.append(Fact(_("Start"), _("After signing"), _("Dates are set once the contract is signed.")))
+        else:
+            facts.append(Fact(_("Start"), _("After the deposit"), _("Dates are set once the deposit is paid.")))
     else:
         current = plan.current
         if current is not None and current.promise is not None and plan.state not in ("cancelled",):
@@ -573,13 +576,14 @@ def _glance(snapshot: Snapshot, speech: Speech, status: str) -> list[Fact]:
             facts.append(Fact(_("Finish"), speech.date(plan.final_due)))
     if terms.fee is not None:
         facts.append(Fact(_("Fee"), speech.money(terms.fee, terms.currency)))
-    if snapshot.payments:
+    if snapshot.payments and plan.dated:
         facts.append(Fact(_("Owed now"), speech.money(snapshot.owed, terms.currency)))
     return facts
 
 
-# The client page of one engagement; `serving` relaxes the page's policy for live reload.
-def client_view(item: Snapshot | Broken, serving: bool = False) -> ClientView:
+# The client page of one engagement: `calendar` holds its "Add to calendar" links (from
+# ical.calendar_links); `serving` relaxes the page's policy so that live reload may run.
+def client_view(item: Snapshot | Broken, serving: bool = False, calendar: CalendarLinks | None = None) -> ClientView:
     csp = None if serving else CLIENT_CSP
     if isinstance(item, Broken):
         speech = speech_for("en")
@@ -651,6 +655,12 @@ def client_view(item: Snapshot | Broken, serving: bool = False) -> ClientView:
         ),
         owed_now=owed > 0,
         turnaround=turnaround(item, speech),
+        calendar=calendar,
+        calendar_note=(
+            _("Add our dates and yours to your calendar; a subscription follows every change.")
+            if plan.dated and plan.state != "cancelled"
+            else _("Subscribe now: the dates appear in your calendar once the contract is signed.")
+        ),
     )
 
 
