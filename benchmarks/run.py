@@ -451,6 +451,19 @@ def to_json(results: list[Result], info: dict[str, str]) -> dict[str, Any]:
     return {"machine": info, "results": [asdict(r) for r in results]}
 
 
+def summary(result: Result) -> str:
+    # One line per finished measurement, printed as the benchmarks go.
+    walls = ", ".join(f"{r.wall:.2f}" for r in result.runs)
+    line = f"  {result.name} N={result.n:,}: wall {walls} s"
+    if result.floor_runs:
+        floors = ", ".join(f"{r.wall:.2f}" for r in result.floor_runs)
+        line += f"; floor {floors} s; CPU {result.median('cpu'):.2f} vs {result.median('cpu', floor=True):.2f} s"
+        line += f"; max RSS {result.peak():.0f} vs {result.peak(floor=True):.0f} MB"
+    if result.extra:
+        line += f"; {result.extra}"
+    return line
+
+
 def benchmark(
     ns: Sequence[int], runs: int, large_runs: int, edits: int, serve_n: int | None, seed: int,
     workdir: Path | None, parts: set[str], quick: bool, echo=print,
@@ -470,12 +483,15 @@ def benchmark(
             if "build" in parts and n in ns:
                 echo(f"N={n:,}: mkdocs build x{k} (and its floor)...", flush=True)
                 results.append(measure_build(sites, k, warmup))
+                echo(summary(results[-1]), flush=True)
             if "check" in parts and n in ns:
                 echo(f"N={n:,}: check x{k} (and its floor)...", flush=True)
                 results.append(measure_check(sites, k, warmup))
+                echo(summary(results[-1]), flush=True)
             if "serve" in parts and n == serve_n:
                 echo(f"N={n:,}: mkdocs serve, {edits} edit(s)...", flush=True)
                 results.append(measure_serve(sites, edits))
+                echo(summary(results[-1]), flush=True)
             if not keep:
                 shutil.rmtree(root / f"n{n}")
     finally:

@@ -41,6 +41,7 @@ def visit(browser: Any, url: str, *, bypass_csp: bool = False, media: str | None
     page.on("pageerror", lambda error: seen.errors.append(str(error)))
     page.on("requestfailed", lambda request: seen.errors.append(f"failed: {request.url}"))
 
+    # Let requests to 127.0.0.1 through; refuse and record any other.
     def route(route: Any) -> None:
         url = route.request.url
         seen.requests.append(url)

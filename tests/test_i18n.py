@@ -312,6 +312,15 @@ def test_extraction_sees_method_calls_and_template_attribute_calls(tmp_path: Pat
     assert [message for _line, _name, message, _comments in found] == [
         "plain %(x)s", "by method", ("%(num)s thing", "%(num)s things", None),
     ]
-    ids = {m.id for m in catalogs.extract() if m.id}
+    template = catalogs.extract()
+    ids = {m.id for m in template if m.id}
     assert ("%(num)s working day", "%(num)s working days") in ids  # self.ngettext(...) in i18n.py
     assert "video call" in ids  # the channel names, marked with i18n._
+    # Every template that marks messages is read through babel.cfg's mapping.
+    marked = {
+        path.relative_to(catalogs.ROOT).as_posix()
+        for path in (catalogs.ROOT / "plugins/courtside/templates").rglob("*.html")
+        if "_(" in path.read_text(encoding="utf-8")
+    }
+    extracted_from = {filename for m in template for filename, _line in m.locations}
+    assert marked and marked <= extracted_from

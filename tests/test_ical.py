@@ -292,6 +292,17 @@ def test_uids_come_from_names_not_dates_or_shares():
     assert first != second  # the dates did move
 
 
+def test_names_that_normalize_alike_still_get_their_own_uid():
+    fields = front()
+    fields["stages"][0]["name"] = "Review"
+    fields["stages"][2]["name"] = "review."
+    fields["payments"][1]["due"] = "review."
+    uids = [str(e["uid"]) for e in client_events(snap_of("2026-03-05", "twins", **fields))]
+    assert uids[0] == "stage.review.twins.northwind-studio@courtside.invalid"
+    assert uids[2] == "stage.review-2.twins.northwind-studio@courtside.invalid"
+    assert len(set(uids)) == len(uids) == 6
+
+
 # -- Revisions: SEQUENCE and LAST-MODIFIED ---------------------------------------------------
 
 

@@ -309,6 +309,7 @@ def test_board_path_inside_client_dir_is_refused(tmp_path: Path) -> None:
 # -- The example site: nothing leaks ------------------------------------------------------------
 
 
+# Every text file of a built site by its path (gzip files aside).
 def _texts(site: Path) -> dict[Path, str]:
     return {
         path.relative_to(site): path.read_text(encoding="utf-8", errors="replace")

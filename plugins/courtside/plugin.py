@@ -34,6 +34,7 @@ PACKAGE = Path(__file__).parent
 class CourtsidePlugin(BasePlugin[CourtsideConfig]):
     supports_multiple_instances = False
 
+    # Nothing is loaded yet: `on_config` fills the board on every build.
     def __init__(self) -> None:
         self.serving = False
         self.board: Board | None = None
@@ -127,6 +128,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
             context["pages"] = [f for f in context["pages"] if not self.private(f.src_uri)]
         return context
 
+    # After the pages: scrub the search index, blank `c/`, write the calendars and board.json.
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.board is not None
         site = Path(config.site_dir)
@@ -174,11 +176,22 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
                     "separate folders, neither inside the other"
                 )
 
+    # Whether a page is a client page or the board (kept out of the sitemap).
     def private(self, src_uri: str) -> bool:
         return src_uri in self.pages or src_uri == self.board_uri
 
+    # A client page's path from the site root: `<client_dir>/<share>/`.
     def client_url(self, share: str | None) -> str | None:
         return f"{self.config.client_dir.strip('/')}/{share}/" if share else None
+
+    # Engagement id -> absolute client page URL, for calendars and e-mails (None without `site_url`).
+    def page_urls(self, config: MkDocsConfig) -> dict[str, str | None]:
+        assert self.board is not None
+        return {
+            s.id: urljoin(config.site_url, path) if config.site_url else None
+            for s in self.board.snapshots
+            if (path := self.client_url(s.terms.share)) is not None
+        }
 
     # `<client_dir>/<share>/calendar.ics` per client, `<board_path>/calendar.ics` for the studio;
     # returns engagement id -> absolute client page URL (None without `site_url`).
@@ -186,12 +199,11 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         from .publish.ical import CALENDAR_FILE, calendar_bytes, client_calendar, internal_calendar
 
         assert self.board is not None
-        page_urls: dict[str, str | None] = {}
+        page_urls = self.page_urls(config)
         for snap in self.board.snapshots:
             path = self.client_url(snap.terms.share)
             if path is None:
                 continue
-            page_urls[snap.id] = urljoin(config.site_url, path) if config.site_url else None
             target = site / path / CALENDAR_FILE
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(calendar_bytes(client_calendar(snap, page_urls[snap.id])))

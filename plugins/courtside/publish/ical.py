@@ -95,12 +95,16 @@ def event_uid(engagement_id: str, kind: str, key: str, studio: str, internal: bo
 
 def _keys(names: list[str]) -> list[str]:
     """Stable keys for names, made unique in order (two names may normalize alike)."""
-    seen: dict[str, int] = {}
+    used: set[str] = set()
     out = []
     for name in names:
-        key = stable_key(name)
-        seen[key] = seen.get(key, 0) + 1
-        out.append(key if seen[key] == 1 else f"{key}-{seen[key]}")
+        base = key = stable_key(name)
+        number = 1
+        while key in used:
+            number += 1
+            key = f"{base}-{number}"
+        used.add(key)
+        out.append(key)
     return out
 
 
@@ -117,6 +121,7 @@ def assigned_on(snap: Snapshot) -> date | None:
 
 
 def _latest(*days: date | None) -> date | None:
+    """The latest of the known days, None when none is known."""
     known = [d for d in days if d is not None]
     return max(known) if known else None
 
@@ -181,6 +186,7 @@ def revision(assigned: date, today: date, *moves: date | None) -> Revision:
 
 
 def _event(uid: str, day: date, summary: str, description: str, rev: Revision, url: str | None) -> Event:
+    """One all-day VEVENT on `day`, shown as free time."""
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", rev.modified)
@@ -197,6 +203,7 @@ def _event(uid: str, day: date, summary: str, description: str, rev: Revision, u
 
 
 def _alarm(event: Event, summary: str) -> None:
+    """A DISPLAY reminder two days before the event, at 9:00."""
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", summary)
@@ -214,6 +221,7 @@ def payment_day(pay: PaymentPlan, terms_days: int) -> tuple[date | None, bool]:
 
 
 def _new_calendar(name: str, description: str, language: str) -> Calendar:
+    """An empty VCALENDAR with its name, description and refresh interval."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -228,6 +236,7 @@ def _new_calendar(name: str, description: str, language: str) -> Calendar:
 
 
 def _page_line(speech: Speech, page_url: str | None) -> str:
+    """The description's last paragraph: the client page's link, when there is one."""
     if not page_url:
         return ""
     return "\n\n" + speech.gettext("The whole schedule: %(url)s", url=page_url)

@@ -83,13 +83,16 @@ def render(lanes: list[Lane], axis: Axis, *, rtl: bool, title: str, desc: str, i
     plot_left, plot_right = LABEL_WIDTH + GAP, WIDTH - PAD
     scale = (plot_right - plot_left) / axis.length if axis.length > 0 else 0.0
 
+    # Axis units to the x of the (possibly mirrored) plot.
     def x(unit: float) -> float:
         position = plot_left + unit * scale
         return WIDTH - position if rtl else position
 
+    # A position measured from the start edge (left, or right when mirrored).
     def edge(position: float) -> float:
         return WIDTH - position if rtl else position
 
+    # The left x and width of a bar from `start` to `end`, at least 2 units wide.
     def span(start: float, end: float) -> tuple[float, float]:
         a, b = x(start), x(end)
         return min(a, b), max(abs(b - a), 2.0)
@@ -153,6 +156,7 @@ def render(lanes: list[Lane], axis: Axis, *, rtl: bool, title: str, desc: str, i
     return Markup("".join(out))
 
 
+# A striped fill: the client's court and late stretches stay distinct in black and white.
 def _hatch(ident: str, colour: str, angle: int) -> str:
     return (
         f'<pattern id="{ident}" width="7" height="7" patternUnits="userSpaceOnUse" '
@@ -161,6 +165,7 @@ def _hatch(ident: str, colour: str, angle: int) -> str:
     )
 
 
+# A coordinate with at most one decimal, to keep the SVG small.
 def _fmt(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
@@ -200,6 +205,7 @@ def _date_axis(first: date, last: date, today: date | None, speech: Speech) -> t
     return origin, Axis((end - origin).days, ticks, today_unit, speech.gettext("Today"))
 
 
+# Whose court, in words: the client page says "your court", the board "client's court".
 def _court(owner: str, speech: Speech, board: bool = False) -> str:
     if board:  # the board speaks of the client in the third person
         return speech.gettext("our court") if owner == "us" else speech.gettext("client's court")

@@ -541,6 +541,7 @@ def turnaround(snapshot: Snapshot, speech: Speech) -> list[str]:
     return sentences
 
 
+# One side's contact card (a heading even when nobody is named yet).
 def _contact(heading: str, person: Person | None) -> Contact:
     if person is None:
         return Contact(heading, None, None, None)
@@ -727,6 +728,7 @@ class BoardView:
         return self.speech.jinja_globals()
 
 
+# The board's word for an engagement's state.
 def _board_state(state: str, speech: Speech) -> str:
     _ = speech.gettext
     return {
@@ -751,6 +753,7 @@ def _drift(drift: int | None, speech: Speech) -> tuple[str, str]:
     return _("%(days)s earlier", days=speech.working_days(-drift)), "ahead"
 
 
+# Money for a board cell, or nothing when it is zero or unknown.
 def _money_or_none(amount: Decimal | None, currency: str, speech: Speech) -> str | None:
     return speech.money(amount, currency) if amount else None
 
@@ -856,6 +859,7 @@ def _record(board: Board, speech: Speech) -> list[Fact]:
     return facts
 
 
+# Problems as the lines the build prints: file:line: field: message.
 def _problem_lines(problems: list[Problem]) -> list[str]:
     return [str(problem) for problem in problems]
 
