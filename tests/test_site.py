@@ -384,3 +384,13 @@ def test_client_directory_lists_nothing(site: Path, example_board: Board) -> Non
     listing = (site / "c" / "index.html").read_text(encoding="utf-8")
     assert "noindex" in listing
     assert not any(s.terms.share in listing for s in example_board.snapshots if s.terms.share)
+
+
+def test_board_offers_a_send_reminder_link_for_every_reminder_in_board_json(site: Path) -> None:
+    data = json.loads((site / "board" / "board.json").read_text(encoding="utf-8"))
+    board_html = (site / "board" / "index.html").read_text(encoding="utf-8")
+    hrefs = [html.unescape(h) for h in re.findall(r'class="cs-reminder-send" href="([^"]+)"', board_html)]
+    # The examples on 2026-11-20 owe reminders (e.g. Kaze's invoice is overdue since Nov 5).
+    assert data["reminders"], "the examples should owe at least one reminder"
+    assert sorted(hrefs) == sorted(r["mailto"] for r in data["reminders"])
+    assert all(h.startswith("mailto:") for h in hrefs)

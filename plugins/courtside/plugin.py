@@ -41,6 +41,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         self.pages: dict[str, Snapshot | Broken] = {}  # src_uri -> what the page shows
         self.board_uri: str | None = None
         self.projects: Path | None = None
+        self._mails: list | None = None  # reminders of the current build
 
     # Remember whether we serve: then invalid files are shown, not fatal.
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -56,6 +57,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
             today = today_from(self.config.today, dict(os.environ), date.today())
         except Invalid as exc:
             raise PluginError(f"courtside: {exc}") from None
+        self._mails = None
         self._check_paths()
         self.board = build_board(self.projects, today, label=self.config.projects.rstrip("/"))
         problems = self.board.portfolio.problems
@@ -116,7 +118,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
             links = calendar_links(page.url, page.canonical_url) if isinstance(item, Snapshot) else None
             view = client_view(item, serving=self.serving, calendar=links)
         elif uri == self.board_uri:
-            view = board_view(self.board, self.links(page))
+            view = board_view(self.board, self.links(page), self.reminder_mails(config))
         if view is not None:
             context.update(view.jinja_globals())
             context["courtside"] = view
@@ -143,12 +145,12 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         )
         page_urls = self._write_calendars(site, config)
         if self.config.board:
-            from .publish.mailto import reminder_mails, reminders_json
+            from .publish.mailto import reminders_json
 
             target = site / self.config.board_path.strip("/") / "board.json"
             target.parent.mkdir(parents=True, exist_ok=True)
             links = {s.id: self.client_url(s.terms.share) for s in self.board.snapshots if s.terms.share}
-            reminders = reminders_json(reminder_mails(self.board, page_urls))
+            reminders = reminders_json(self.reminder_mails(config, page_urls))
             data = board_json(self.board, links, reminders)
             target.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
 
@@ -183,6 +185,15 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
     # A client page's path from the site root: `<client_dir>/<share>/`.
     def client_url(self, share: str | None) -> str | None:
         return f"{self.config.client_dir.strip('/')}/{share}/" if share else None
+
+    # The reminders due today with their mailto: links, computed once per build (board and json).
+    def reminder_mails(self, config: MkDocsConfig, page_urls: dict[str, str | None] | None = None) -> list:
+        from .publish.mailto import reminder_mails
+
+        if self._mails is None:
+            assert self.board is not None
+            self._mails = reminder_mails(self.board, page_urls or self.page_urls(config))
+        return self._mails
 
     # Engagement id -> absolute client page URL, for calendars and e-mails (None without `site_url`).
     def page_urls(self, config: MkDocsConfig) -> dict[str, str | None]:

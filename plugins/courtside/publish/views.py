@@ -721,6 +721,7 @@ class BoardView:
     record: list[Fact]
     invalid: list[BrokenView]
     problems: list[str]  # problems of no single engagement (the policies file)
+    reminders: list[Any] = field(default_factory=list)  # publish.mailto.ReminderMail, ready to send
     json_name: str = "board.json"
 
     # What the template context gets besides the view.
@@ -865,7 +866,7 @@ def _problem_lines(problems: list[Problem]) -> list[str]:
 
 
 # The board: every engagement sorted by attention, the timeline, the totals, the problems.
-def board_view(board: Board, links: dict[str, str]) -> BoardView:
+def board_view(board: Board, links: dict[str, str], reminders: list[Any] | None = None) -> BoardView:
     speech = speech_for("en")
     _ = speech.gettext
     ordered = board.sorted()
@@ -900,4 +901,5 @@ def board_view(board: Board, links: dict[str, str]) -> BoardView:
             for b in board.broken
         ],
         problems=_problem_lines([p for p in board.portfolio.problems if p not in in_broken]),
+        reminders=list(reminders or []),
     )
