@@ -226,11 +226,6 @@ def money(amount: Decimal, currency: str) -> str:
     return f"{amount:,f} {currency}"
 
 
-def late_now(snap: Snapshot) -> bool:
-    """Late right now: money overdue, or a stage past its promised due (unless cancelled)."""
-    return snap.overdue > 0 or (snap.late and snap.schedule.state != "cancelled")
-
-
 def status_row(snap: Snapshot) -> StatusRow:
     """One engagement's row of the status table."""
     terms, plan = snap.terms, snap.schedule
@@ -284,7 +279,7 @@ def status_rows(board: Board, late: bool, ball: str | None, client: str | None) 
     return [
         snap
         for snap in board.sorted()
-        if (not late or late_now(snap))
+        if (not late or snap.late)
         and (ball is None or snap.schedule.ball == ball)
         and (wanted is None or wanted in snap.terms.client.casefold())
     ]
@@ -318,7 +313,7 @@ def status_table(shown: list[Snapshot], terminal: bool):
         table.add_column(name, overflow="fold" if name in ("Late", "Ball", "State") else "ellipsis")
     for snap in shown:
         row = status_row(snap)
-        late, closed = late_now(snap), snap.schedule.state in ("done", "cancelled")
+        late, closed = snap.late, snap.schedule.state in ("done", "cancelled")
         table.add_row(
             Text.assemble((row.client, "bold"), "\n", (row.project, "")),
             Text(row.state),

@@ -39,9 +39,19 @@ class Snapshot:
         return self.loaded.terms
 
     @property
+    def live(self) -> bool:
+        """Work is under way or paused: a stage past its due still means someone is late."""
+        return self.schedule.state not in ("cancelled", "done")
+
+    @property
     def late(self) -> bool:
-        """Someone is late right now: a stage past its promised due, or money overdue."""
-        return any(p.state == "late" for p in self.schedule.stages) or self.overdue > 0
+        """Someone is late right now: a stage past its promised due (while live), or money overdue.
+
+        A cancelled engagement's unfinished stages stay past due forever; only its unpaid
+        money can still be late.
+        """
+        stage_late = self.live and any(p.state == "late" for p in self.schedule.stages)
+        return stage_late or self.overdue > 0
 
     @property
     def owed(self) -> Decimal:

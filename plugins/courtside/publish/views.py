@@ -774,11 +774,9 @@ def board_row(snapshot: Snapshot, link: str | None, speech: Speech) -> BoardRow:
         stage = current.name
         if current.promise is not None:
             stage_due = _("due %(date)s", date=_cell_date(current.promise.due, speech, today))
-        if current.late_by:
+        if current.late_by and snapshot.live:
             late_by = _("late by %(days)s", days=speech.working_days(current.late_by))
-    # A cancelled engagement's stages stay "late" forever; only its unpaid money still is.
-    live = plan.state not in ("cancelled", "done")
-    late = (snapshot.late and live) or snapshot.overdue > 0
+    live, late = snapshot.live, snapshot.late
     drift, drift_sign = _drift(plan.drift, speech)
     next_payment = note = None
     if (payment := snapshot.next_payment) is not None:
