@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test check lint bench browser i18n-extract i18n-check
+.PHONY: serve build test check lint bench browser screenshots i18n-extract i18n-check
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,3 +52,7 @@ i18n-extract: $(STAMP)
 # What is left to translate (also a test: tests/test_i18n.py::test_catalogs_are_complete).
 i18n-check: $(STAMP)
 	$(BIN)/python -m courtside.publish.catalogs check
+
+# The user guide's pictures of the example client pages and the board.
+screenshots: $(STAMP) /usr/bin/chromium
+	$(BIN)/python tests/screenshots.py
