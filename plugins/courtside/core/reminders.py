@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .board import Board, Snapshot
@@ -68,11 +68,25 @@ class Reminder:
         return self.amount + (self.late_fee or Decimal(0))
 
 
+def addressed(snap: Snapshot, **about: Any) -> Reminder:
+    """A reminder to the client's contact of `snap`, about what `about` names."""
+    terms = snap.terms
+    return Reminder(
+        engagement_id=snap.id,
+        client=terms.client,
+        project=terms.project,
+        language=terms.language,
+        to_name=terms.contacts.client.name,
+        to=terms.contacts.client.email,
+        **about,
+    )
+
+
 def stage_reminders(snap: Snapshot, today: date) -> list[Reminder]:
     """The client's open stages due within STAGE_WINDOW working days, or late."""
     if snap.schedule.state not in CHASING_STAGES:
         return []
-    terms, cal = snap.terms, snap.loaded.calendar
+    cal = snap.loaded.calendar
     found = []
     for plan in snap.schedule.stages:
         link = plan.promise
@@ -85,13 +99,8 @@ def stage_reminders(snap: Snapshot, today: date) -> list[Reminder]:
         else:
             continue
         found.append(
-            Reminder(
-                engagement_id=snap.id,
-                client=terms.client,
-                project=terms.project,
-                language=terms.language,
-                to_name=terms.contacts.client.name,
-                to=terms.contacts.client.email,
+            addressed(
+                snap,
                 kind=kind,
                 about=plan.name,
                 date=link.due,
@@ -120,13 +129,8 @@ def invoice_reminders(snap: Snapshot, today: date) -> list[Reminder]:
         else:
             continue
         found.append(
-            Reminder(
-                engagement_id=snap.id,
-                client=terms.client,
-                project=terms.project,
-                language=terms.language,
-                to_name=terms.contacts.client.name,
-                to=terms.contacts.client.email,
+            addressed(
+                snap,
                 kind=kind,
                 about=pay.name,
                 date=pay.due_date,
