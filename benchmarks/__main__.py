@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from .run import benchmark, table, to_json
+from .run import PYTHONPATH, benchmark, table, to_json
 
 PARTS = ("build", "check", "serve")
 
@@ -28,7 +28,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="smoke run: one run each, no warm-up, one edit, serve at the smallest N")
     parser.add_argument("--workdir", type=Path, help="keep the generated sites and logs here")
     parser.add_argument("--json", type=Path, help="also write every run to this JSON file")
+    parser.add_argument("--code", type=Path, metavar="DIR",
+                        help="time the courtside package in DIR (a copy of plugins/) instead of the installed one")
     args = parser.parse_args(argv)
+    if args.code:
+        if not (args.code / "courtside" / "plugin.py").is_file():
+            parser.error(f"--code {args.code}: expected a folder holding courtside/plugin.py")
+        PYTHONPATH.append(str(args.code.resolve()))
 
     runs, edits = (1, 1) if args.quick else (args.runs, args.edits)
     serve_n = args.serve_n if args.serve_n is not None else (min(args.n) if args.quick else 1000)

@@ -162,10 +162,16 @@ def tool(name: str) -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", name]
 
 
+PYTHONPATH: list[str] = []
+"""Folders put first on the measured commands' path (`--code`): to time another copy of the plugin."""
+
+
 def environment() -> dict[str, str]:
-    # The environment of every measured command: quiet Material, pinned `today`.
+    # The environment of every measured command: quiet Material, pinned `today`, `--code` first.
     env = dict(os.environ)
     env.update(NO_MKDOCS_2_WARNING="1", COURTSIDE_TODAY=TODAY.isoformat())
+    if PYTHONPATH:
+        env["PYTHONPATH"] = os.pathsep.join([*PYTHONPATH, *filter(None, [env.get("PYTHONPATH")])])
     return env
 
 
@@ -470,6 +476,8 @@ def benchmark(
 ) -> tuple[list[Result], dict[str, str]]:
     # Generate the sites and run every measurement asked for.
     info = machine()
+    if PYTHONPATH:
+        info["code"] = f"{', '.join(PYTHONPATH)} (--code), not the installed package"
     results: list[Result] = []
     keep = workdir is not None
     root = workdir or Path(tempfile.mkdtemp(prefix="courtside-bench-"))

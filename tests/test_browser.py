@@ -157,3 +157,43 @@ def test_client_page_prints_without_navigation(server: str, browser: Any, client
     assert 1 <= pages <= 6, pages
     page.screenshot(path=str(tmp_path / "client-print.png"), full_page=True)
     print(f"print preview: {tmp_path / 'client-print.png'}, PDF: {tmp_path / 'client.pdf'} ({pages} pages)")
+
+
+# Where things sit on screen: the h1 against its page, and the timeline's first and last bars.
+GEOMETRY = """() => {
+  const page = document.querySelector('.cs-page').getBoundingClientRect();
+  const text = document.createRange();  // the heading's text, not its full-width block
+  text.selectNodeContents(document.querySelector('h1'));
+  const h1 = text.getBoundingClientRect();
+  const bars = Array.from(document.querySelectorAll('svg.cs-timeline rect'))
+    .filter(rect => rect.querySelector('title'))
+    .map(rect => rect.getBoundingClientRect());
+  const stages = document.querySelector('table.cs-stages thead tr');
+  const cells = stages ? Array.from(stages.children).map(c => c.getBoundingClientRect().x) : [];
+  return {page: [page.left, page.right], h1: [h1.left, h1.right],
+          first_bar: bars.length ? bars[0].x : null, last_bar: bars.length ? bars[bars.length - 1].x : null,
+          columns: cells};
+}"""
+
+
+def test_arabic_page_is_laid_out_right_to_left(server: str, browser: Any, client_pages, closing, tmp_path: Path) -> None:
+    by_language = {s.terms.language: s for s in client_pages if s.schedule.dated}
+    assert {"ar", "en"} <= set(by_language), "the examples need a dated page in Arabic and in English"
+    shapes = {}
+    for language in ("ar", "en"):
+        seen = visit(browser, f"{server}/c/{by_language[language].terms.share}/")
+        closing.append(seen)
+        shot = tmp_path / f"client-{language}.png"
+        seen.page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 20_000, "the screenshot is blank"
+        shapes[language] = seen.page.evaluate(GEOMETRY)
+    ar, en = shapes["ar"], shapes["en"]
+    # The heading hugs the right edge of the page in Arabic, the left edge in English.
+    assert abs(ar["h1"][1] - ar["page"][1]) < abs(ar["h1"][0] - ar["page"][0]), ar
+    assert abs(en["h1"][0] - en["page"][0]) < abs(en["h1"][1] - en["page"][1]), en
+    # The stage table's first column is on the right in Arabic.
+    assert ar["columns"] == sorted(ar["columns"], reverse=True) and len(ar["columns"]) > 2, ar
+    assert en["columns"] == sorted(en["columns"]), en
+    # The timeline is mirrored: time runs right to left, so the first stage is right of the last.
+    assert ar["first_bar"] > ar["last_bar"], ar
+    assert en["first_bar"] < en["last_bar"], en

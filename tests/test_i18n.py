@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import shutil
 from datetime import date
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -324,3 +326,306 @@ def test_extraction_sees_method_calls_and_template_attribute_calls(tmp_path: Pat
     }
     extracted_from = {filename for m in template for filename, _line in m.locations}
     assert marked and marked <= extracted_from
+
+
+# -- one engagement, built in every language ------------------------------------------------
+#
+# The same engagement (and the same proposal) in en, es, ru and ar, built by `mkdocs build`
+# on 2026-04-10. Its free texts (names, stages, body) are in the page's language, so any
+# English left on a non-English page is a built-in message that was not translated.
+
+PAGE_TODAY = "2026-04-10"
+PAGE_POLICIES = """\
+studio:
+  name: Northwind Studio
+  contact: {name: Sam Lee, email: sam@northwind.example}
+currency: EUR
+calendar: {workdays: [mon, tue, wed, thu, fri]}
+buffer: 20%
+communication:
+  channels: [email, phone, WhatsApp]
+  response: 2
+  email_hours: ["10:00", "15:00"]
+turnaround: {changes: 1, new_work: 3}
+payment: {terms: 15, late_fee: 1.5%}
+consequences:
+  client: {grace: 5, restart: 11}
+  us: {discount: 5%, cap: 20%}
+responsibilities:
+  us:
+    en: [Deliver each stage by its date]
+    es: [Entregar cada etapa en su fecha]
+    ru: [Сдавать каждый этап к его дате]
+    ar: [تسليم كل مرحلة في موعدها]
+  client:
+    en: [Return feedback by its date]
+    es: [Enviar los comentarios en su fecha]
+    ru: [Присылать правки к их дате]
+    ar: [إرسال الملاحظات في موعدها]
+"""
+
+# Per language: client, project, the four stages, the three payments, the body.
+PAGE_WORDS = {
+    "en": ("Acme Bakery", "Website", ["Materials", "Design", "Feedback", "Build"],
+           ["Deposit", "Design approved", "Launch"], "The bakery's new website."),
+    "es": ("Panadería Acme", "Sitio web", ["Materiales", "Diseño", "Comentarios", "Desarrollo"],
+           ["Anticipo", "Diseño aprobado", "Lanzamiento"], "El nuevo sitio web de la panadería."),
+    "ru": ("Пекарня «Акме»", "Сайт", ["Материалы", "Дизайн", "Правки", "Разработка"],
+           ["Предоплата", "Дизайн согласован", "Запуск"], "Новый сайт пекарни."),
+    "ar": ("مخبز أكمي", "الموقع الإلكتروني", ["المواد", "التصميم", "الملاحظات", "التطوير"],
+           ["الدفعة المقدمة", "اعتماد التصميم", "الإطلاق"], "الموقع الجديد للمخبز."),
+}
+
+
+# One engagement file in `language`; `signed` False makes it a proposal.
+def page_engagement(language: str, share: str, signed: bool) -> str:
+    client, project, stages, pays, body = PAGE_WORDS[language]
+    dates = {
+        "materials": "started: 2026-03-09, done: 2026-03-11",
+        "design": "done: 2026-03-24",  # promised 6 days from 03-12: due 03-19, 3 days late
+    }
+    signing = "signed: 2026-03-02\n" if signed else ""
+    paid = ", paid: 2026-03-05" if signed else ""
+    return f"""---
+client: {client}
+project: {project}
+share: {share}
+language: {language}
+fee: 12000
+contacts:
+  client: {{name: Dana Ruiz, email: dana@acme.example}}
+{signing}stages:
+  - {{name: {stages[0]}, owner: client, days: 3{", " + dates["materials"] if signed else ""}}}
+  - {{name: {stages[1]}, owner: us, days: 5{", " + dates["design"] if signed else ""}}}
+  - {{name: {stages[2]}, owner: client, days: 3}}
+  - {{name: {stages[3]}, owner: us, days: 5}}
+payments:
+  - {{name: {pays[0]}, amount: 30%, due: signing{paid}}}
+  - {{name: {pays[1]}, amount: 40%, due: {stages[1]}}}
+  - {{name: {pays[2]}, amount: 30%, due: {stages[3]}}}
+---
+{body}
+"""
+
+
+def page_share(language: str, signed: bool) -> str:
+    return f"{'signed' if signed else 'proposal'}{language}".ljust(24, "0")
+
+
+@pytest.fixture(scope="module")
+def pages_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from conftest import run_build
+
+    root = tmp_path_factory.mktemp("languages")
+    (root / "docs").mkdir()
+    (root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    projects = root / "projects"
+    projects.mkdir()
+    (projects / "_policies.yml").write_text(PAGE_POLICIES, encoding="utf-8")
+    for language in i18n.LANGUAGES:
+        for signed in (True, False):
+            name = f"{'signed' if signed else 'proposal'}-{language}.md"
+            (projects / name).write_text(page_engagement(language, page_share(language, signed), signed), "utf-8")
+    config = root / "mkdocs.yml"
+    config.write_text(
+        "site_name: Languages\nsite_url: https://studio.example/\ntheme:\n  name: material\n  font: false\n"
+        "plugins:\n  - courtside:\n      projects: projects\n",
+        encoding="utf-8",
+    )
+    result = run_build(config, root / "site", today=PAGE_TODAY)
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+    return root / "site"
+
+
+class ElementTexts(HTMLParser):
+    """The text of every element without a block inside (a sentence, a label, a cell), whole,
+    inline children included; and the <html> attributes."""
+
+    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
+    BLOCK = frozenset({
+        "html", "head", "body", "main", "header", "footer", "section", "article", "nav", "aside", "div", "p",
+        "ul", "ol", "li", "dl", "dt", "dd", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+        "h1", "h2", "h3", "h4", "h5", "h6", "figure", "figcaption", "svg", "g", "pre", "blockquote",
+    })
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[tuple[str, list[str], list[bool]]] = []  # tag, text, has a block inside
+        self.texts: list[str] = []
+        self.html_attrs: dict[str, str | None] = {}
+        self.hidden = 0
+
+    def _attributes(self, attrs: list[tuple[str, str | None]]) -> None:
+        self.texts += [value for name, value in attrs if name in ("title", "aria-label", "alt") and value]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "html":
+            self.html_attrs = dict(attrs)
+        self._attributes(attrs)
+        if tag in ("script", "style"):
+            self.hidden += 1
+        if tag in self.BLOCK:
+            for _tag, _text, has_block in self.open:
+                has_block[:] = [True]
+        if tag not in self.VOID:
+            self.open.append((tag, [], [False]))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._attributes(attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self.hidden -= 1
+        if tag in self.VOID or not self.open:
+            return
+        _tag, parts, has_block = self.open.pop()
+        # Collapse ASCII white space only: no-break spaces belong to numbers and dates.
+        text = re.sub(r"[ \t\r\n\f]+", " ", "".join(parts)).strip()
+        if text and not has_block[0]:
+            self.texts.append(text)
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            for _tag, parts, _has_block in self.open:
+                parts.append(data)
+
+
+def parse_page(path: Path) -> ElementTexts:
+    parser = ElementTexts()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+# The English messages as patterns (placeholders match anything), skipping those that a
+# language writes the same way (brand names, "%(client)s: %(project)s").
+def english_patterns(language: str) -> list[tuple[str, re.Pattern[str]]]:
+    catalog = catalogs._read(catalogs.po_path(language), language) if language != "en" else None
+    patterns = []
+    for message in catalogs._read(catalogs.TEMPLATE):
+        if not message.id:
+            continue
+        english = message.id if isinstance(message.id, tuple) else (message.id,)
+        if catalog is not None:
+            entry = catalog.get(message.id)
+            translated = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+            english = tuple(text for text in english if text not in translated)
+        for text in english:
+            literal = re.sub(r"%\(\w+\)s", "", text)
+            if not re.search(r"[A-Za-z]{2}", literal):
+                continue
+            parts = [re.escape(part) for part in re.split(r"%\(\w+\)s", text)]
+            patterns.append((text, re.compile(".+?".join(parts))))
+    return patterns
+
+
+# The element texts of a page that are an English message, whole.
+def english_left(page: ElementTexts, language: str) -> set[str]:
+    patterns = english_patterns(language)
+    return {text for text in page.texts for _msgid, pattern in patterns if pattern.fullmatch(text)}
+
+
+@pytest.mark.parametrize("signed", [True, False], ids=["signed", "proposal"])
+def test_english_detector_finds_english_on_the_english_page(pages_site: Path, signed: bool) -> None:
+    # The check below must be able to fail: on the English page it finds the UI strings.
+    page = parse_page(pages_site / "c" / page_share("en", signed) / "index.html")
+    found = english_left(page, "en")
+    assert "Who is responsible for what" in found
+    assert "Payment schedule" in found
+    assert len(found) >= 30
+
+
+@pytest.mark.parametrize("language", ["es", "ru", "ar"])
+@pytest.mark.parametrize("signed", [True, False], ids=["signed", "proposal"])
+def test_no_english_ui_string_on_a_translated_page(pages_site: Path, language: str, signed: bool) -> None:
+    page = parse_page(pages_site / "c" / page_share(language, signed) / "index.html")
+    assert english_left(page, language) == set()
+
+
+@pytest.mark.parametrize(
+    ("language", "direction"), [("en", "ltr"), ("es", "ltr"), ("ru", "ltr"), ("ar", "rtl")]
+)
+def test_each_page_has_its_own_lang_and_dir(pages_site: Path, language: str, direction: str) -> None:
+    for signed in (True, False):
+        page = parse_page(pages_site / "c" / page_share(language, signed) / "index.html")
+        assert page.html_attrs == {"lang": language, "dir": direction}
+
+
+# What each signed page must say, written out by hand: the day the client finished
+# "Materials" (done: 2026-03-11) as a long date, the fee (12000 EUR) and our credit for
+# "Design" (3 working days late = 1 started week, 5% of 12000 = 600 EUR); the plural forms of
+# the response time (2), the turnaround for changes (1), the grace (5) and the restart (11).
+PAGE_FACTS = {
+    "en": ["March 11, 2026", "€12,000.00", "€600.00", "2 working days", "1 working day", "5 working days",
+           "11 working days"],
+    "es": ["11 de marzo de 2026", f"12.000,00{NBSP}€", f"600,00{NBSP}€", "2 días hábiles", "1 día hábil",
+           "5 días hábiles", "11 días hábiles"],
+    "ru": [f"11 марта 2026{NNBSP}г.", f"12{NBSP}000,00{NBSP}€", f"600,00{NBSP}€", "2 рабочих дня",
+           "1 рабочий день", "5 рабочих дней", "11 рабочих дней"],
+    "ar": ["11 مارس 2026", f"{RLM}12,000.00{NBSP}€", f"{RLM}600.00{NBSP}€", "يوما عمل", "يوم عمل واحد",
+           "5 أيام عمل", "11 يوم عمل"],
+}
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+def test_locale_dates_money_and_plurals_on_the_page(pages_site: Path, language: str) -> None:
+    page = parse_page(pages_site / "c" / page_share(language, True) / "index.html")
+    text = "\n".join(page.texts)
+    missing = [fact for fact in PAGE_FACTS[language] if fact not in text]
+    assert missing == []
+
+
+def test_rendering_every_language_needs_no_fallback(tmp_path: Path) -> None:
+    # In-process: the views and the template of every page, then nothing fell back to English.
+    from types import SimpleNamespace
+
+    from courtside.core.board import build_board
+    from courtside.publish.views import client_view
+    from jinja2 import Environment, FileSystemLoader
+
+    (tmp_path / "_policies.yml").write_text(PAGE_POLICIES, encoding="utf-8")
+    for language in i18n.LANGUAGES:
+        for signed in (True, False):
+            name = f"{'signed' if signed else 'proposal'}-{language}.md"
+            (tmp_path / name).write_text(page_engagement(language, page_share(language, signed), signed), "utf-8")
+    board = build_board(tmp_path, date.fromisoformat(PAGE_TODAY))
+    assert len(board.snapshots) == 8 and not board.broken
+    environment = Environment(loader=FileSystemLoader(Path(i18n.__file__).parent.parent / "templates"))
+    template = environment.get_template("courtside/client.html")
+    for snapshot in board.snapshots:
+        view = client_view(snapshot)
+        html_text = template.render(
+            courtside=view, page=SimpleNamespace(content="<p>x</p>"), base_url=".", **view.jinja_globals()
+        )
+        assert f'lang="{snapshot.terms.language}"' in html_text
+    assert missing_translations() == {}
+
+
+def test_a_build_falls_back_to_english_and_reports_the_missing_translation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A real (in-process) mkdocs build of a Spanish engagement whose catalog lacks "Payments".
+    import dataclasses
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    spanish = i18n._catalog("es")
+    assert spanish.singular["Payments"] == "Pagos"
+    lacking = dataclasses.replace(spanish, singular={k: v for k, v in spanish.singular.items() if k != "Payments"})
+    monkeypatch.setattr(i18n, "_catalog", lambda language, *args: lacking if language == "es" else spanish)
+    projects = tmp_path / "projects"
+    projects.mkdir()
+    (projects / "_policies.yml").write_text(PAGE_POLICIES, encoding="utf-8")
+    (projects / "es.md").write_text(page_engagement("es", page_share("es", True), True), encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Test\ntheme: {name: material, font: false}\n"
+        f"plugins: [{{courtside: {{projects: projects, today: '{PAGE_TODAY}'}}}}]\n",
+        encoding="utf-8",
+    )
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.courtside"):
+        build(load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
+    page = (tmp_path / "site" / "c" / page_share("es", True) / "index.html").read_text(encoding="utf-8")
+    assert ">Payments<" in page and "Pagos" not in page  # English stands in, nothing crashed
+    assert "have no 'es' translation" in caplog.text and "'Payments'" in caplog.text

@@ -524,3 +524,38 @@ def test_two_builds_with_moved_dates_keep_every_uid(tmp_path):
     links = calendar_links("c/k7p2m9xq4r8t1vzb3hw6/", SITE + "c/k7p2m9xq4r8t1vzb3hw6/")
     assert links.subscribe == "webcal://studio.example/c/k7p2m9xq4r8t1vzb3hw6/calendar.ics"
     assert (share_dir / links.download).is_file()
+
+
+def english_fragments() -> set[str]:
+    """Literal runs of two or more English words from every catalog message (placeholders cut out)."""
+    from babel.messages.pofile import read_po
+
+    pot = Path(__file__).resolve().parent.parent / "plugins" / "courtside" / "locale" / "courtside.pot"
+    with pot.open("rb") as handle:
+        catalog = read_po(handle)
+    fragments = set()
+    for message in catalog:
+        for text in message.id if isinstance(message.id, tuple) else (message.id,):
+            for piece in re.split(r"%\(\w+\)[sd]", text or ""):
+                piece = piece.strip(" .,:;()\"'")
+                if re.fullmatch(r"[A-Za-z]+( [A-Za-z']+)+", piece):
+                    fragments.add(piece)
+    return fragments
+
+
+def test_calendars_in_other_languages_carry_no_english(board: Board, calendars) -> None:
+    fragments = english_fragments()
+    assert len(fragments) > 50, "the catalog should yield many English phrases to look for"
+    checked = 0
+    for snap in board.snapshots:
+        if snap.terms.language == "en" or snap.id not in calendars:
+            continue
+        texts = [
+            str(event.get(key, ""))
+            for event in icalendar.Calendar.from_ical(calendars[snap.id]).walk("VEVENT")
+            for key in ("SUMMARY", "DESCRIPTION")
+        ]
+        checked += len(texts)
+        english = sorted({f for f in fragments for text in texts if f in text})
+        assert english == [], f"{snap.id} ({snap.terms.language}): {english}"
+    assert checked > 20, "the es, ru and ar examples should have dated events"

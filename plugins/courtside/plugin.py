@@ -26,6 +26,7 @@ from .config import CourtsideConfig
 from .core.board import Board, Snapshot, board_json, build_board
 from .core.load import Broken, today_from
 from .core.problems import Invalid
+from .publish.i18n import clear_missing, report_missing
 
 log = logging.getLogger("mkdocs.plugins.courtside")
 PACKAGE = Path(__file__).parent
@@ -58,6 +59,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         except Invalid as exc:
             raise PluginError(f"courtside: {exc}") from None
         self._mails = None
+        clear_missing()  # report only what this build showed in English
         self._check_paths()
         self.board = build_board(self.projects, today, label=self.config.projects.rstrip("/"))
         problems = self.board.portfolio.problems
@@ -133,6 +135,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
     # After the pages: scrub the search index, blank `c/`, write the calendars and board.json.
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.board is not None
+        report_missing(log)  # a page that fell back to English for want of a translation
         site = Path(config.site_dir)
         self._scrub_search_index(site)
         client_dir = site / self.config.client_dir.strip("/")
@@ -207,7 +210,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
     # `<client_dir>/<share>/calendar.ics` per client, `<board_path>/calendar.ics` for the studio;
     # returns engagement id -> absolute client page URL (None without `site_url`).
     def _write_calendars(self, site: Path, config: MkDocsConfig) -> dict[str, str | None]:
-        from .publish.ical import CALENDAR_FILE, calendar_bytes, client_calendar, internal_calendar
+        from .publish.ical import CALENDAR_FILE, calendar_bytes, client_calendar, internal_calendar_bytes
 
         assert self.board is not None
         page_urls = self.page_urls(config)
@@ -221,7 +224,8 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         if self.config.board:
             target = site / self.config.board_path.strip("/") / CALENDAR_FILE
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(calendar_bytes(internal_calendar(self.board, page_urls)))
+            # One engagement at a time: the same bytes in bounded memory (docs/performance.md).
+            target.write_bytes(internal_calendar_bytes(self.board, page_urls))
         return page_urls
 
     def links(self, page: Page) -> dict[str, str]:

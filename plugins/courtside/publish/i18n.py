@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, wraps
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +130,25 @@ def _record_missing(language: str, message: str) -> None:
     _missing.setdefault(language, set()).add(message)
 
 
+def _remembered(method: Callable[..., str]) -> Callable[..., str]:
+    """Remember what a Speech formatted: the same dates, amounts and day counts recur on every
+    page and calendar, and Babel's formatting was the largest part of building a client page's
+    view (docs/performance.md). Keyed on the value's type and text, so Decimal("1.0") and
+    Decimal("1.00") stay apart; forgotten past 50,000 entries. Added by the benchmarks task."""
+
+    @wraps(method)
+    def remembered(self: Speech, value: Any, *args: Any, **kwargs: Any) -> str:
+        key = (method.__name__, type(value), str(value), args, tuple(sorted(kwargs.items())))
+        found = self._formatted.get(key)
+        if found is None:
+            if len(self._formatted) >= 50_000:
+                self._formatted.clear()
+            found = self._formatted[key] = method(self, value, *args, **kwargs)
+        return found
+
+    return remembered
+
+
 class Speech:
     """One language's words and formats, for one page."""
 
@@ -141,6 +160,7 @@ class Speech:
             messages = _catalog(language)
         self.messages = messages
         self.digits = digits or DIGITS.get(language, "latn")
+        self._formatted: dict[tuple, str] = {}  # see _remembered
 
     # Translate a message and fill its named placeholders.
     def gettext(self, message: str, **variables: Any) -> str:
@@ -186,24 +206,29 @@ class Speech:
         return text.translate(ARABIC_INDIC) if self.digits == "arab" else text
 
     # A date the way the locale writes it: "March 12, 2026", "12 марта 2026 г.".
+    @_remembered
     def date(self, value: date, form: str = "long") -> str:
         return self._digits(format_date(value, format=form, locale=self.locale))
 
     # A short date for tables: "Mar 12" / "12 мар.", with the year when it is not `this_year`.
+    @_remembered
     def short_date(self, value: date, this_year: int | None = None) -> str:
         skeleton = "MMMd" if this_year is not None and value.year == this_year else "yMMMd"
         return self._digits(format_skeleton(skeleton, value, locale=self.locale))
 
     # Money with the currency's symbol and minor unit: "$12,000.00", "12 000,00 ₽", "¥12,000".
+    @_remembered
     def money(self, amount: Decimal, currency: str) -> str:
         text = format_currency(amount, currency, locale=self.locale, numbering_system=self.digits)
         return self._digits(text)
 
     # A number with the locale's separators: "1,234.5", "1 234,5".
+    @_remembered
     def number(self, value: int | Decimal) -> str:
         return self._digits(format_decimal(value, locale=self.locale, numbering_system=self.digits))
 
     # A percentage with up to two decimals, in the locale's pattern: "1.5%", "1,5 %".
+    @_remembered
     def percent(self, fraction: Decimal) -> str:
         pattern = self.locale.percent_formats[None].pattern
         pattern = pattern.replace("#,##0", "#,##0.##", 1) if "#,##0" in pattern else "#,##0.##%"
