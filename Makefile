@@ -35,6 +35,7 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json $(STAMP)
 browser: /usr/bin/chromium node_modules/axe-core/axe.min.js
 
 test: $(STAMP) browser
+	$(BIN)/ruff check plugins tests benchmarks
 	$(BIN)/pytest
 
 lint: $(STAMP)
