@@ -63,9 +63,10 @@ def example_board() -> Board:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example site, built once per session."""
+    """The example site with its user guide, built once per session, strictly: a broken
+    link in the guide or a missing translation fails the suite."""
     out = tmp_path_factory.mktemp("example-site") / "site"
-    result = run_build(ROOT / "mkdocs.yml", out)
+    result = run_build(ROOT / "mkdocs.yml", out, "--strict")
     assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
     return out
 

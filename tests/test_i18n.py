@@ -601,7 +601,7 @@ def test_rendering_every_language_needs_no_fallback(tmp_path: Path) -> None:
 
 
 def test_a_build_falls_back_to_english_and_reports_the_missing_translation(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, request: pytest.FixtureRequest
 ) -> None:
     # A real (in-process) mkdocs build of a Spanish engagement whose catalog lacks "Payments".
     import dataclasses
@@ -613,6 +613,9 @@ def test_a_build_falls_back_to_english_and_reports_the_missing_translation(
     assert spanish.singular["Payments"] == "Pagos"
     lacking = dataclasses.replace(spanish, singular={k: v for k, v in spanish.singular.items() if k != "Payments"})
     monkeypatch.setattr(i18n, "_catalog", lambda language, *args: lacking if language == "es" else spanish)
+    # Speeches are cached with their catalogs: start from fresh ones, and leave fresh ones behind.
+    i18n.speech_for.cache_clear()
+    request.addfinalizer(i18n.speech_for.cache_clear)
     projects = tmp_path / "projects"
     projects.mkdir()
     (projects / "_policies.yml").write_text(PAGE_POLICIES, encoding="utf-8")
