@@ -1,7 +1,8 @@
 """Calendars (publish/ical.py): what they hold, RFC 5545's text rules, stable UIDs, SEQUENCE.
 
-Every calendar is read back with two independent parsers, `icalendar` (which wrote it) and
-`vobject`, and the raw bytes are checked against RFC 5545 by hand (CRLF, 75-octet lines,
+Every calendar is written the way the plugin writes it (the direct writer), read back with two
+independent parsers, `icalendar` and `vobject`, and compared byte for byte with what icalendar
+itself writes from the same events; the raw bytes are checked against RFC 5545 by hand (CRLF, 75-octet lines,
 DTSTAMP, VALUE=DATE, escaping). Dates of the synthetic engagement were worked out by hand
 on a plain Monday-to-Friday calendar (see tests/test_reminders.py's docstring):
 Kick-off materials (client) due Mon 2026-03-09, Wireframes (ours, 10 promised days) due
@@ -28,12 +29,13 @@ from courtside.core.board import Board, Snapshot, board_json, build_board, snaps
 from courtside.publish.i18n import speech_for
 from courtside.publish.ical import (
     assigned_on,
-    calendar_bytes,
     calendar_links,
     client_calendar,
+    client_calendar_bytes,
     client_events,
     event_uid,
     internal_calendar,
+    internal_calendar_bytes,
     stable_key,
 )
 from helpers import D
@@ -56,9 +58,9 @@ def page_url(snap: Snapshot) -> str:
 
 @pytest.fixture(scope="module")
 def calendars(board: Board) -> dict[str, bytes]:
-    """Every example client's calendar.ics, and the internal one under the key `board`."""
-    out = {s.id: calendar_bytes(client_calendar(s, page_url(s))) for s in board.snapshots if s.terms.share}
-    out["board"] = calendar_bytes(internal_calendar(board, {s.id: page_url(s) for s in board.snapshots}))
+    """Every example client's calendar.ics, and the internal one under the key `board`, as the plugin writes them."""
+    out = {s.id: client_calendar_bytes(s, page_url(s)) for s in board.snapshots if s.terms.share}
+    out["board"] = internal_calendar_bytes(board, {s.id: page_url(s) for s in board.snapshots})
     return out
 
 
@@ -77,6 +79,11 @@ def vobject_events(raw: bytes) -> dict[str, tuple[date, date, str, str]]:
         e.uid.value: (e.dtstart.value, e.dtend.value, e.summary.value, e.description.value)
         for e in cal.contents.get("vevent", [])
     }
+
+
+# The client's events as icalendar reads them back from the file the plugin writes.
+def written_events(snap: Snapshot, url: str | None = None) -> list[icalendar.Event]:
+    return icalendar.Calendar.from_ical(client_calendar_bytes(snap, url)).walk("VEVENT")
 
 
 def unfold(raw: bytes) -> str:
@@ -126,6 +133,29 @@ def test_rfc5545_text_rules_in_every_calendar(calendars):
             assert re.search(r"^LAST-MODIFIED:\d{8}T000000Z$", block, flags=re.M)
 
 
+def test_the_direct_writer_writes_what_icalendar_writes(board, tmp_path):
+    # One source, two writers: the files come from `render` (no icalendar objects), and must be
+    # byte for byte what icalendar's own `to_ical()` writes of the objects made from the same
+    # events, for the examples and for 60 generated engagements (four scripts, every state, long
+    # texts that fold), with and without page links.
+    sys.path.insert(0, str(ROOT))  # `benchmarks` is a top-level folder of the repository
+    from benchmarks.generate import write_projects
+
+    write_projects(tmp_path / "projects", 60, seed=5)
+    generated = build_board(tmp_path / "projects", TODAY)
+    files = folded = 0
+    for each in (board, generated):
+        for urls in ({s.id: page_url(s) for s in each.snapshots}, {}):
+            for snap in each.snapshots:
+                written = client_calendar_bytes(snap, urls.get(snap.id))
+                assert written == client_calendar(snap, urls.get(snap.id)).to_ical(), snap.id
+                folded += written.count(b"\r\n ")
+                files += 1
+            assert internal_calendar_bytes(each, urls) == internal_calendar(each, urls).to_ical()
+    assert files == 2 * (len(board.snapshots) + 60)
+    assert folded > 100  # long lines really were folded
+
+
 def test_long_russian_and_arabic_summaries_fold_at_75_octets():
     long_ru = "Согласование макетов главной страницы, каталога и корзины; правки по фотографиям"
     long_ar = "مراجعة تصميم الصفحة الرئيسية وصفحة المنتجات وسلة الشراء، والموافقة النهائية؛ مع الصور"
@@ -134,7 +164,7 @@ def test_long_russian_and_arabic_summaries_fold_at_75_octets():
         fields["stages"][0]["name"] = name
         fields["payments"][1]["due"] = name
         snap = snap_of("2026-03-05", "long-names", **fields)
-        raw = calendar_bytes(client_calendar(snap, SITE + "c/abcdefghij0123456789/"))
+        raw = client_calendar_bytes(snap, SITE + "c/abcdefghij0123456789/")
         lines = raw.split(b"\r\n")
         assert all(len(line) <= 75 for line in lines)
         summary_at = next(i for i, line in enumerate(lines) if line.startswith(b"SUMMARY:") and name[:5].encode() in line)
@@ -152,15 +182,17 @@ def test_long_russian_and_arabic_summaries_fold_at_75_octets():
 
 
 def test_commas_semicolons_and_backslashes_in_names_are_escaped():
-    name = r"Copy, photos; logos \ misc"
+    # "\New" too: a backslash before N is a backslash like any other (icalendar's own writer
+    # would turn it into a line break).
+    name = r"Copy, photos; logos \ misc \New"
     fields = front()
     fields["stages"][1]["name"] = name
     fields["project"] = "Bakery; site, v2"
     snap = snap_of("2026-03-05", "escapes", **fields)
-    raw = calendar_bytes(client_calendar(snap))
+    raw = client_calendar_bytes(snap)
     text = unfold(raw)
     # RFC 5545 3.3.11: "\" -> "\\", ";" -> "\;", "," -> "\,".
-    assert r"SUMMARY:Northwind Studio delivers: Copy\, photos\; logos \\ misc (Bakery\; site\, v2)" in text
+    assert r"SUMMARY:Northwind Studio delivers: Copy\, photos\; logos \\ misc \\New (Bakery\; site\, v2)" in text
     uid = event_uid("escapes", "stage", stable_key(name), "Northwind Studio")
     expected = f"Northwind Studio delivers: {name} (Bakery; site, v2)"
     assert str(events_of(raw)[uid]["summary"]) == expected
@@ -224,7 +256,7 @@ def test_alarms_two_days_before_at_nine_only_on_what_the_client_owes():
     # 03-12: Kick-off materials done 03-11 (no alarm), Wireframes ours (none), Design approval
     # owed (alarm), Deposit paid (none), Design approved and Launch unpaid (alarms).
     snap = snap_of("2026-03-12", **front(done={"Kick-off materials": "2026-03-11"}))
-    alarms = {str(e["summary"]): e.walk("VALARM") for e in client_events(snap)}
+    alarms = {str(e["summary"]): e.walk("VALARM") for e in written_events(snap)}
     with_alarm = sorted(summary for summary, found in alarms.items() if found)
     assert with_alarm == [
         "Due from you: Design approval (Website redesign)",
@@ -265,7 +297,7 @@ def test_a_proposal_has_an_empty_valid_calendar():
         payment.pop("paid", None)
     snap = snap_of("2026-03-05", "proposal", **fields)
     assert snap.schedule.state == "proposal"
-    raw = calendar_bytes(client_calendar(snap))
+    raw = client_calendar_bytes(snap)
     assert events_of(raw) == {}
     assert vobject.readOne(raw.decode()).name == "VCALENDAR"
     assert b"BEGIN:VEVENT" not in raw
@@ -286,8 +318,8 @@ def test_uids_come_from_names_not_dates_or_shares():
     assert stable_key("Дизайн") == "%D0%B4%D0%B8%D0%B7%D0%B0%D0%B9%D0%BD"
     one = snap_of("2026-03-05", **front(share="a" * 20))
     other = snap_of("2026-03-12", **front(done={"Kick-off materials": "2026-03-11"}, share="b" * 20))
-    first = {str(e["uid"]): e.decoded("dtstart") for e in client_events(one, SITE + "c/" + "a" * 20 + "/")}
-    second = {str(e["uid"]): e.decoded("dtstart") for e in client_events(other, SITE + "c/" + "b" * 20 + "/")}
+    first = {str(e["uid"]): e.decoded("dtstart") for e in written_events(one, SITE + "c/" + "a" * 20 + "/")}
+    second = {str(e["uid"]): e.decoded("dtstart") for e in written_events(other, SITE + "c/" + "b" * 20 + "/")}
     assert set(first) == set(second)
     assert first != second  # the dates did move
 
@@ -297,7 +329,7 @@ def test_names_that_normalize_alike_still_get_their_own_uid():
     fields["stages"][0]["name"] = "Review"
     fields["stages"][2]["name"] = "review."
     fields["payments"][1]["due"] = "review."
-    uids = [str(e["uid"]) for e in client_events(snap_of("2026-03-05", "twins", **fields))]
+    uids = [e.uid for e in client_events(snap_of("2026-03-05", "twins", **fields))]
     assert uids[0] == "stage.review.twins.northwind-studio@courtside.invalid"
     assert uids[2] == "stage.review-2.twins.northwind-studio@courtside.invalid"
     assert len(set(uids)) == len(uids) == 6
@@ -310,7 +342,7 @@ def test_names_that_normalize_alike_still_get_their_own_uid():
 def revisions(snap: Snapshot) -> dict[str, tuple[date, int, date]]:
     return {
         str(e["summary"]): (e.decoded("dtstart"), int(e["sequence"]), e.decoded("last-modified").date())
-        for e in client_events(snap)
+        for e in written_events(snap)
     }
 
 
@@ -387,7 +419,7 @@ def replay(snap: Snapshot, last: date) -> int:
         known = dataclasses.replace(snap.loaded, terms=as_known_on(snap.terms, day))
         today_snap = snapshot(known, day)
         assert isinstance(today_snap, Snapshot)
-        for event in client_events(today_snap, "https://studio.example/c/abcdefghij0123456789/"):
+        for event in written_events(today_snap, "https://studio.example/c/abcdefghij0123456789/"):
             uid, sequence = str(event["uid"]), int(event["sequence"])
             modified = event.decoded("last-modified").date()
             if uid in seen:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from .core.board import Board, Snapshot
+    from .core.problems import Problem
 
 PROG = "courtside"
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -145,27 +146,56 @@ def check_targets(paths: Sequence[str]) -> dict[Path, set[str] | None]:
     return targets
 
 
+@dataclass(frozen=True)
+class Checked:
+    """What `courtside check` found in one folder."""
+
+    problems: list[Problem]  # sorted: exactly the build's `portfolio.problems`
+    files: list[str]  # every engagement file read, as problems name them
+
+
+def check_folder(folder: Path, today: date, label: str) -> Checked:
+    """Every problem `build_board(folder, today, label=label)` reports, for less work.
+
+    The same loading and validation; then, instead of the whole schedule and the payments
+    of each valid engagement, only its promise chain (`schedule.date_problems`), which is
+    all the date problems depend on. tests/test_check_path.py holds the two together.
+    """
+    from .core.load import load_portfolio
+    from .core.schedule import date_problems, does_not_fit
+    from .core.workcal import OutOfRange
+
+    portfolio = load_portfolio(folder, None, label)
+    problems = list(portfolio.problems)
+    for loaded in portfolio.engagements:
+        try:
+            found = date_problems(loaded.terms, loaded.calendar, today)
+        except OutOfRange as exc:
+            found = [does_not_fit(exc)]
+        problems.extend(loaded.source.problem(path, message) for path, message in found)
+    problems.sort()
+    files = [loaded.source.file for loaded in portfolio.engagements] + [broken.file for broken in portfolio.broken]
+    return Checked(problems, files)
+
+
 # Validate like the build: every problem of every file, one line each; exit 1 when any.
 def cmd_check(args: argparse.Namespace) -> int:
-    from .core.board import build_board
-
     if not args.paths:
         projects_folder(args)
     today = resolve_today(args.today, os.environ)
     targets = check_targets(args.paths or [args.projects])
-    problems = set()
+    problems: set[Problem] = set()
     checked = 0
     for folder, names in targets.items():
         label = str(folder)
-        board = build_board(folder, today, label=label)
+        found = check_folder(folder, today, label)
         wanted = None if names is None else {f"{label}/{name}" for name in names}
-        for broken in board.broken:
-            if wanted is None or broken.file in wanted:
-                problems.update(broken.problems)
-        in_files = {p for broken in board.broken for p in broken.problems}
-        problems.update(p for p in board.portfolio.problems if p not in in_files)  # _policies.yml
-        files = [s.loaded.source.file for s in board.snapshots] + [b.file for b in board.broken]
-        checked += sum(1 for file in files if wanted is None or file in wanted)
+        engagement_files = set(found.files)
+        # An engagement's problems only when it is wanted; the policies' always (they apply to all).
+        problems.update(
+            p for p in found.problems if wanted is None or p.file in wanted or p.file not in engagement_files
+        )
+        checked += sum(1 for file in found.files if wanted is None or file in wanted)
     for problem in sorted(problems):
         print(problem)
     engagements = f"{checked} engagement{'s' if checked != 1 else ''}"
@@ -681,3 +711,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"{PROG}: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_PROBLEMS
+
+
+if __name__ == "__main__":  # `python -m courtside.cli` (for `python -X importtime`)
+    sys.exit(main())

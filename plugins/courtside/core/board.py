@@ -13,10 +13,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .load import Broken, Loaded, Portfolio, load_portfolio
+from .load import Broken, Loaded, Memo, Portfolio, load_portfolio
 from .money import PaymentPlan, payments, round_money
 from .problems import Problem
-from .schedule import Schedule, could_open_problems, schedule
+from .schedule import Schedule, could_open_problems, does_not_fit, schedule
 from .workcal import OutOfRange
 
 ATTENTION = {"active": 0, "scheduled": 2, "on-hold": 3, "proposal": 4, "done": 5, "cancelled": 6}
@@ -111,7 +111,7 @@ def snapshot(loaded: Loaded, today: date) -> Snapshot | Broken:
     try:
         plan = schedule(loaded.terms, loaded.calendar, today)
     except OutOfRange as exc:
-        problem = source.problem(("stages",), f"the schedule does not fit the calendar: {exc}")
+        problem = source.problem(*does_not_fit(exc))
         return Broken(loaded.id, source.file, [problem], loaded.terms.share, loaded.terms.client, loaded.terms.project)
     problems = [source.problem(path, message) for path, message in could_open_problems(loaded.terms, plan)]
     if problems:
@@ -119,12 +119,19 @@ def snapshot(loaded: Loaded, today: date) -> Snapshot | Broken:
     return Snapshot(loaded, plan, payments(loaded.terms, plan, today))
 
 
-def build_board(folder: Path, today: date, paths: Iterable[Path] | None = None, label: str | None = None) -> Board:
-    """Load, validate and compute every engagement in `folder` on `today`."""
-    portfolio = load_portfolio(folder, paths, label)
+def build_board(
+    folder: Path, today: date, paths: Iterable[Path] | None = None, label: str | None = None, memo: Memo | None = None
+) -> Board:
+    """Load, validate and compute every engagement in `folder` on `today`.
+
+    With a `memo` (kept by `mkdocs serve` between rebuilds), only the files whose text, the
+    policies' text or `today` changed are validated and computed again; the others give back
+    the very same `Loaded`, `Broken` and `Snapshot` objects as before.
+    """
+    portfolio = load_portfolio(folder, paths, label, memo)
     board = Board(today, portfolio, broken=list(portfolio.broken))
     for loaded in portfolio.engagements:
-        result = snapshot(loaded, today)
+        result = _snapshot_with(memo, loaded, today)
         if isinstance(result, Snapshot):
             board.snapshots.append(result)
         else:
@@ -132,6 +139,18 @@ def build_board(folder: Path, today: date, paths: Iterable[Path] | None = None, 
             portfolio.problems.extend(result.problems)
     portfolio.problems.sort()
     return board
+
+
+# `snapshot`, or the one `memo` kept for the same Loaded object on the same day.
+def _snapshot_with(memo: Memo | None, loaded: Loaded, today: date) -> Snapshot | Broken:
+    if memo is None:
+        return snapshot(loaded, today)
+    kept = memo.snapshots.get(loaded.source.file)
+    if kept is not None and kept[0] is loaded and kept[1] == today:
+        return kept[2]
+    result = snapshot(loaded, today)
+    memo.snapshots[loaded.source.file] = (loaded, today, result)
+    return result
 
 
 # -- board.json ----------------------------------------------------------------------------
@@ -253,16 +272,23 @@ def totals(board: Board) -> dict[str, Any]:
 
 
 def board_json(
-    board: Board, links: dict[str, str] | None = None, reminders: list[dict[str, Any]] | None = None
+    board: Board,
+    links: dict[str, str] | None = None,
+    reminders: list[dict[str, Any]] | None = None,
+    engagements: list[Any] | None = None,
 ) -> dict[str, Any]:
     """The machine-readable board: every computed value, dates ISO, money as strings.
 
-    `reminders` (publish/mailto.reminders_json) is added as is when given.
+    `reminders` (publish/mailto.reminders_json) is added as is when given; `engagements`
+    replaces the list of `engagement_json` of `board.sorted()` (the plugin's serve cache
+    passes [] and fills in text it kept).
     """
     links = links or {}
     out = {
         "today": board.today.isoformat(),
-        "engagements": [engagement_json(s, links.get(s.id)) for s in board.sorted()],
+        "engagements": [engagement_json(s, links.get(s.id)) for s in board.sorted()]
+        if engagements is None
+        else engagements,
         "invalid": [
             {"id": b.id, "file": b.file, "problems": [str(p) for p in b.problems]} for b in board.broken
         ],

@@ -8,6 +8,7 @@ still show what is wrong during `mkdocs serve`.
 from __future__ import annotations
 
 import difflib
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -20,6 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from .model import (
     ENGAGEMENT_KEYS,
+    POLICY_KEYS,
     SHARE_PATTERN,
     CalendarPolicy,
     Engagement,
@@ -96,6 +98,39 @@ class Broken:
     client: str | None = None
     project: str | None = None
     share_line: int = 1  # where `share:` is, for a share used twice
+
+
+@dataclass
+class Memo:
+    """What earlier loads computed, reused while a file's text and the policies' text stay the same.
+
+    Kept by `mkdocs serve` between rebuilds: unchanged files are read and hashed, not parsed
+    or validated again. `snapshots` is filled by `board.build_board` (file -> (the Loaded it
+    was computed from, today, the result)).
+    """
+
+    policies_key: bytes | None = None
+    files: dict[str, tuple[bytes, Loaded | Broken]] = field(default_factory=dict)
+    snapshots: dict[str, tuple[Loaded, date, Any]] = field(default_factory=dict)
+
+    # Forget everything when the policies (or the label that names them in problems) changed.
+    def check_policies(self, folder: Path, label: str) -> None:
+        try:
+            text = (folder / POLICIES_FILE).read_bytes()
+        except OSError:
+            text = b"\0missing"
+        key = hashlib.blake2b(label.encode() + b"\0" + text, digest_size=16).digest()
+        if key != self.policies_key:
+            self.policies_key = key
+            self.files.clear()
+            self.snapshots.clear()
+
+    # Keep only the entries of files still there.
+    def keep_only(self, files: set[str]) -> None:
+        for gone in set(self.files) - files:
+            del self.files[gone]
+        for gone in set(self.snapshots) - files:
+            del self.snapshots[gone]
 
 
 @dataclass
@@ -437,12 +472,13 @@ def engagement_files(folder: Path) -> list[Path]:
     )
 
 
-def read_text(path: Path, file: str) -> str:
-    """A file's text as UTF-8; Invalid, naming the line of the first bad byte, if it is not."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise Invalid([Problem(file, 1, "", f"cannot read the file: {exc.strerror or exc}")]) from None
+def read_text(path: Path, file: str, data: bytes | None = None) -> str:
+    """A file's text as UTF-8 (`data` when already read); Invalid, naming the line of the first bad byte."""
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise Invalid([Problem(file, 1, "", f"cannot read the file: {exc.strerror or exc}")]) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -501,12 +537,21 @@ def _valid_share(value: Any) -> str | None:
 
 
 def load_engagement(
-    path: Path, file: str, policies_data: dict[str, Any], policies_source: tuple[str, Located] | None
+    path: Path,
+    file: str,
+    policies_data: dict[str, Any],
+    policies_source: tuple[str, Located] | None,
+    data: bytes | None = None,
+    policies: Policies | None = None,
 ) -> Loaded | Broken:
-    """One engagement file: parsed, merged over the policies, validated, cross-checked."""
+    """One engagement file (its bytes `data` when already read): parsed, merged, validated, cross-checked.
+
+    `policies` is `policies_data` validated: what the engagement inherits without a change
+    is taken from it, so 10,000 engagements share one copy of each policy.
+    """
     ident = path.stem
     try:
-        located = read_front_matter(read_text(path, file), file)
+        located = read_front_matter(read_text(path, file, data), file)
     except Invalid as exc:
         return Broken(ident, file, list(exc.problems))
     policies_file, policies_located = policies_source or (None, None)
@@ -525,8 +570,14 @@ def load_engagement(
             located.line_of(("share",)),
         )
 
+    merged = merge(policies_data, raw)
+    if policies is not None and isinstance(merged, dict):
+        # Memory (docs/performance.md, target (c)): pydantic keeps a model instance as it is.
+        for key in policies_data.keys() - raw.keys():
+            if key in POLICY_KEYS and isinstance(inherited := getattr(policies, key), BaseModel):
+                merged[key] = inherited
     try:
-        terms = Engagement.model_validate(merge(policies_data, raw))
+        terms = Engagement.model_validate(merged)
     except ValidationError as exc:
         return broken(validation_problems(exc, Engagement, source))
     problems = check_engagement(terms, source)
@@ -536,7 +587,9 @@ def load_engagement(
         calendar = calendar_of(terms)
     except ValueError as exc:  # OutOfRange, or a calendar the holidays package refuses
         return broken([source.problem(("calendar",), str(exc))])
-    return Loaded(ident, terms, located.body, source, calendar)
+    # Only the lines are still needed (for problems found later): not the parsed values.
+    slim = Source(file, Located({}, located.lines), policies_file, policies_located)
+    return Loaded(ident, terms, located.body, slim, calendar)
 
 
 def _twice(result: Loaded | Broken, first: str) -> Broken:
@@ -553,17 +606,27 @@ def _twice(result: Loaded | Broken, first: str) -> Broken:
     return Broken(result.id, result.file, [*result.problems, problem], None, result.client, result.project)
 
 
-def load_portfolio(folder: Path, paths: Iterable[Path] | None = None, label: str | None = None) -> Portfolio:
-    """Read and validate every engagement in `folder` (or just `paths`) with its policies."""
+def load_portfolio(
+    folder: Path, paths: Iterable[Path] | None = None, label: str | None = None, memo: Memo | None = None
+) -> Portfolio:
+    """Read and validate every engagement in `folder` (or just `paths`) with its policies.
+
+    With a `memo`, a file whose text (and the policies' text) did not change since the memo
+    saw it is not parsed or validated again: the same `Loaded` or `Broken` object comes back.
+    """
     label = label if label is not None else folder.name
+    if memo is not None:
+        memo.check_policies(folder, label)
     policies_located, policies, problems = read_policies(folder, label)
     portfolio = Portfolio(policies=policies, problems=list(problems))
     policies_data = policies_located.data if policies_located else {}
     policies_source = (f"{label}/{POLICIES_FILE}", policies_located) if policies_located else None
     shares: dict[str, str] = {}  # share -> the first file that uses it
+    seen: set[str] = set()
     for path in engagement_files(folder) if paths is None else paths:
         file = f"{label}/{path.name}" if path.parent == folder else str(path)
-        result = load_engagement(path, file, policies_data, policies_source)
+        seen.add(file)
+        result = _load_with(memo, path, file, policies_data, policies_source, policies)
         share = result.terms.share if isinstance(result, Loaded) else result.share
         if share:
             first = shares.setdefault(share, file)
@@ -575,7 +638,34 @@ def load_portfolio(folder: Path, paths: Iterable[Path] | None = None, label: str
             portfolio.broken.append(result)
             portfolio.problems.extend(result.problems)
     portfolio.problems.sort()
+    if memo is not None and paths is None:
+        memo.keep_only(seen)
     return portfolio
+
+
+def _load_with(
+    memo: Memo | None,
+    path: Path,
+    file: str,
+    policies_data: dict[str, Any],
+    policies_source: tuple[str, Located] | None,
+    policies: Policies,
+) -> Loaded | Broken:
+    """`load_engagement`, or what `memo` kept for the same text of the same file."""
+    if memo is None:
+        return load_engagement(path, file, policies_data, policies_source, policies=policies)
+    try:
+        data = path.read_bytes()
+    except OSError:  # load_engagement says what is wrong; nothing to remember
+        memo.files.pop(file, None)
+        return load_engagement(path, file, policies_data, policies_source, policies=policies)
+    digest = hashlib.blake2b(data, digest_size=16).digest()
+    kept = memo.files.get(file)
+    if kept is not None and kept[0] == digest:
+        return kept[1]
+    result = load_engagement(path, file, policies_data, policies_source, data, policies)
+    memo.files[file] = (digest, result)
+    return result
 
 
 def today_from(option: date | str | None, environ: dict[str, str], build_date: date) -> date:

@@ -14,8 +14,7 @@ from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
 from .model import Engagement, Stage
-from .money import round_money
-from .workcal import WorkCalendar
+from .workcal import FIRST, LAST, OutOfRange, WorkCalendar
 
 Recorded = bool
 """Whether a chain honours recorded dates (`started`, `done`, `paid`) and `today`."""
@@ -183,6 +182,8 @@ def stage_state(stage: Stage, link: Link | None, today: date) -> str:
 
 def credit_owed(terms: Engagement, weeks_late: int) -> Decimal | None:
     """`fee * min(cap, discount * weeks late)`, rounded to the currency's minor unit."""
+    from .money import round_money  # here: money imports Babel, which `courtside check` never needs
+
     if terms.fee is None:
         return None
     rate = min(terms.consequences.us.cap, terms.consequences.us.discount * weeks_late)
@@ -262,17 +263,58 @@ def schedule(terms: Engagement, cal: WorkCalendar, today: date) -> Schedule:
     )
 
 
-def could_open_problems(terms: Engagement, plan: Schedule) -> list[tuple[tuple[str | int, ...], str]]:
-    """A `done` before its stage could open is a typo, not a schedule (field path, message)."""
-    found = []
-    for stage_plan in plan.stages:
-        link, done = stage_plan.promise, stage_plan.stage.done
-        if link is not None and done is not None and done < link.opens:
+Found = list[tuple[tuple[str | int, ...], str]]
+"""Problems as (field path, message), for the caller to place in its file."""
+
+
+def _could_open(stages: list[Stage], promise: list[Link] | None) -> Found:
+    """A `done` before its stage could open (in the promise chain) is a typo, not a schedule."""
+    found: Found = []
+    for index, (stage, link) in enumerate(zip(stages, promise or (), strict=False)):
+        if stage.done is not None and stage.done < link.opens:
             found.append(
                 (
-                    ("stages", stage_plan.index, "done"),
-                    f"done {done} is before the stage could open ({link.opens}); "
+                    ("stages", index, "done"),
+                    f"done {stage.done} is before the stage could open ({link.opens}); "
                     "record `started` if the work really began earlier",
                 )
             )
     return found
+
+
+def could_open_problems(terms: Engagement, plan: Schedule) -> Found:
+    """A `done` before its stage could open is a typo, not a schedule (field path, message)."""
+    promise = [stage_plan.promise for stage_plan in plan.stages]
+    return _could_open(terms.stages, None if None in promise else promise)  # type: ignore[arg-type]
+
+
+def date_problems(terms: Engagement, cal: WorkCalendar, today: date) -> Found:
+    """`could_open_problems(terms, schedule(terms, cal, today))`, from the promise chain alone.
+
+    For `courtside check`, which needs the problems, not the dates: a third of the work
+    of `schedule`. It raises OutOfRange exactly when `schedule` does: the target chain
+    never ends later than the promise chain (the same rules over durations without the
+    buffer, which is 0% or more), and the baseline (no recorded dates, no gates, no
+    restarts) is due `sum(promised) - 1` working days after the start, so one `add` says
+    whether it fits. With `today` outside FIRST..LAST, or when a date does not fit,
+    `schedule` itself runs, so the exception and its message are the ones it gives.
+    The build (`board.snapshot`) reports that exception as `does_not_fit(exc)`.
+    """
+    if not FIRST <= today <= LAST:
+        return could_open_problems(terms, schedule(terms, cal, today))
+    try:
+        start = start_date(terms, cal)
+        if start is None:
+            return []
+        promised = [durations(terms, stage)[0] for stage in terms.stages]
+        promise = chain(terms, cal, start, promised, today)
+        if sum(promised) > 1:
+            cal.add(start, sum(promised) - 1)  # the baseline's final due
+    except OutOfRange:
+        return could_open_problems(terms, schedule(terms, cal, today))
+    return _could_open(terms.stages, promise)
+
+
+def does_not_fit(exc: OutOfRange) -> tuple[tuple[str | int, ...], str]:
+    """A schedule that runs past the supported dates, as a problem of the stages."""
+    return ("stages",), f"the schedule does not fit the calendar: {exc}"

@@ -38,9 +38,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from functools import cache, lru_cache
-from types import MappingProxyType
-
-import holidays as _holidays
+from types import MappingProxyType, ModuleType
 
 __all__ = [
     "FIRST",
@@ -90,27 +88,45 @@ def _ord(d: object, what: str = "date") -> int:
 # --- The holidays package, wrapped -------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _supported() -> Mapping[str, tuple[str, ...]]:
-    """Country codes (and their aliases such as ``USA``) -> subdivision codes.
+@cache
+def _package() -> ModuleType:
+    """The ``holidays`` package, imported on first use (0.03 s): a process whose
+    calendars have no country never pays for it."""
+    import holidays
 
-    Cached because the package rebuilds the whole mapping on every call.
+    return holidays
+
+
+@lru_cache(maxsize=1)
+def _country_codes() -> frozenset[str]:
+    """Every country code the package knows, aliases such as ``USA`` included.
+
+    Read from the package's registry, the list ``list_supported_countries`` walks,
+    without importing a country module (that function imports all 250 to list
+    their subdivisions, 0.1 s). The first holidays of any country still import
+    them all: the package's ``holidays.countries`` imports every country.
     """
-    return MappingProxyType(
-        {code: tuple(subs) for code, subs in _holidays.list_supported_countries().items()}
-    )
+    from holidays.registry import EntityLoader
+
+    return frozenset(EntityLoader.get_country_codes(include_aliases=True))
 
 
 def country_supported(code: str) -> bool:
     """Whether the ``holidays`` package knows this country code (exact case: ``US``)."""
-    return isinstance(code, str) and code in _supported()
+    return isinstance(code, str) and code in _country_codes()
+
+
+@cache
+def _subdivisions(country: str) -> tuple[str, ...]:
+    """The subdivision codes of a known country, as ``list_supported_countries`` gives them."""
+    return tuple(getattr(_package(), country).subdivisions)
 
 
 def supported_subdivisions(country: str) -> list[str]:
     """The subdivision codes of a country, for "did you mean" messages; [] if unknown."""
     if not country_supported(country):
         return []
-    return list(_supported()[country])
+    return list(_subdivisions(country))
 
 
 @cache
@@ -123,7 +139,7 @@ def subdivision_supported(country: str, subdivision: str) -> bool:
     if not country_supported(country) or not isinstance(subdivision, str):
         return False
     try:
-        _holidays.country_holidays(country, subdiv=subdivision)
+        _package().country_holidays(country, subdiv=subdivision)
     except NotImplementedError:
         return False
     return True
@@ -132,7 +148,7 @@ def subdivision_supported(country: str, subdivision: str) -> bool:
 @cache
 def _languages(country: str) -> tuple[str, tuple[str, ...]]:
     """The package's default language for a country, and all it supports."""
-    entity = _holidays.country_holidays(country)
+    entity = _package().country_holidays(country)
     default = entity.default_language or "en_US"
     return default, tuple(entity.supported_languages or (default,))
 
@@ -175,7 +191,7 @@ def _year_holidays(country: str, subdivision: str | None, year: int, language: s
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        found = _holidays.country_holidays(country, subdiv=subdivision, years=year, language=language)
+        found = _package().country_holidays(country, subdiv=subdivision, years=year, language=language)
     return MappingProxyType({d: name for d, name in sorted(found.items()) if d.year == year})
 
 
