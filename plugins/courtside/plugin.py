@@ -28,7 +28,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .config import CourtsideConfig
-from .core.board import Board, Snapshot, board_json, build_board, engagement_json
+from .core.board import Board, Snapshot, build_board, engagement_json_text, write_board_json
 from .core.load import Broken, Memo, today_from
 from .core.problems import Invalid
 from .publish.i18n import clear_missing, report_missing
@@ -246,14 +246,14 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
             target.parent.mkdir(parents=True, exist_ok=True)
             links = {s.id: self.client_url(s.terms.share) for s in self.board.snapshots if s.terms.share}
             reminders = reminders_json(self.reminder_mails(config, page_urls))
-            if self.serving:
-                target.write_text(self._board_json_text(links, reminders), encoding="utf-8")
-            else:
-                data = board_json(self.board, links, reminders)
-                # Streamed, not json.dumps: with an indent, json joins millions of pieces in memory
-                # (300 MB more at the peak at 10,000 engagements; docs/performance.md). Same bytes.
-                with target.open("w", encoding="utf-8") as out:
-                    json.dump(data, out, indent=2, ensure_ascii=False)
+            if self.serving:  # forget the text of engagements that are gone
+                ids = {snap.id for snap in self.board.snapshots}
+                self._json_parts = {k: v for k, v in self._json_parts.items() if k in ids}
+            # Streamed one engagement at a time (docs/performance.md: memory at 10,000 engagements).
+            with target.open("w", encoding="utf-8") as out:
+                write_board_json(
+                    out, self.board, links, reminders, self._engagement_text if self.serving else None
+                )
         if self.serving:
             self._put_back(site, client_dir)
             self._client_folder, self._cached = client_dir, self._next_cache
@@ -283,24 +283,13 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         client.rmdir()
         stash.rename(client)
 
-    # Serve: board.json as `json.dump(board_json(...), indent=2)` writes it, with the text of
-    # each engagement kept while its snapshot and link stay the same.
-    def _board_json_text(self, links: dict[str, str | None], reminders: list) -> str:
-        assert self.board is not None
-        kept: dict[str, tuple[Snapshot, str | None, str]] = {}
-        parts = []
-        for snap in self.board.sorted():
-            link = links.get(snap.id)
-            entry = self._json_parts.get(snap.id)
-            if entry is None or entry[0] is not snap or entry[1] != link:
-                text = json.dumps(engagement_json(snap, link), indent=2, ensure_ascii=False)
-                entry = (snap, link, text.replace("\n", "\n    "))  # two levels deep in the file
-            kept[snap.id] = entry
-            parts.append(entry[2])
-        self._json_parts = kept
-        rest = json.dumps(board_json(self.board, links, reminders, engagements=[]), indent=2, ensure_ascii=False)
-        listing = "[\n    " + ",\n    ".join(parts) + "\n  ]" if parts else "[]"
-        return rest.replace('\n  "engagements": []', '\n  "engagements": ' + listing, 1)
+    # Serve: an engagement's board.json text, kept while its snapshot and link stay the same.
+    def _engagement_text(self, snap: Snapshot, link: str | None) -> str:
+        entry = self._json_parts.get(snap.id)
+        if entry is None or entry[0] is not snap or entry[1] != link:
+            entry = (snap, link, engagement_json_text(snap, link))
+        self._json_parts[snap.id] = entry
+        return entry[2]
 
     # Serve: a hash of everything a client page shows besides its engagement: today, the
     # plugin's options, mkdocs.yml, the site's own files, the theme's custom_dir, and this
@@ -377,7 +366,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
     # `<client_dir>/<share>/calendar.ics` per client, `<board_path>/calendar.ics` for the studio;
     # returns engagement id -> absolute client page URL (None without `site_url`).
     def _write_calendars(self, site: Path, config: MkDocsConfig) -> dict[str, str | None]:
-        from .publish.ical import CALENDAR_FILE, client_calendar_bytes, internal_calendar_bytes
+        from .publish.ical import CALENDAR_FILE, client_calendar_bytes, write_internal_calendar
 
         assert self.board is not None
         page_urls = self.page_urls(config)
@@ -395,7 +384,8 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
             target = site / self.config.board_path.strip("/") / CALENDAR_FILE
             target.parent.mkdir(parents=True, exist_ok=True)
             # One engagement at a time: the same bytes in bounded memory (docs/performance.md).
-            target.write_bytes(internal_calendar_bytes(self.board, page_urls))
+            with target.open("wb") as out:
+                write_internal_calendar(out, self.board, page_urls)
         return page_urls
 
     def links(self, page: Page) -> dict[str, str]:

@@ -6,12 +6,13 @@ load and validate, compute each schedule and its payments, collect every problem
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from .load import Broken, Loaded, Memo, Portfolio, load_portfolio
 from .money import PaymentPlan, payments, round_money
@@ -22,7 +23,7 @@ from .workcal import OutOfRange
 ATTENTION = {"active": 0, "scheduled": 2, "on-hold": 3, "proposal": 4, "done": 5, "cancelled": 6}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     """One engagement on `today`: its terms, schedule and payments."""
 
@@ -297,3 +298,34 @@ def board_json(
     if reminders is not None:
         out["reminders"] = reminders
     return out
+
+
+def write_board_json(
+    out: TextIO,
+    board: Board,
+    links: dict[str, str] | None = None,
+    reminders: list[dict[str, Any]] | None = None,
+    engagement_text: Callable[[Snapshot, str | None], str] | None = None,
+) -> None:
+    """`board.json` into `out`, byte for byte what `json.dump(board_json(...), indent=2,
+    ensure_ascii=False)` writes, but one engagement at a time: the whole document as one
+    dict held 100 MB more at 10,000 engagements (docs/performance.md).
+
+    `engagement_text(snapshot, link)` may supply an engagement's JSON text already indented
+    for its place (the serve cache keeps them); by default it is computed here.
+    """
+    links = links or {}
+    rest = json.dumps(board_json(board, links, reminders, engagements=[]), indent=2, ensure_ascii=False)
+    head, tail = rest.split('\n  "engagements": []', 1)
+    out.write(head + '\n  "engagements": [')
+    for index, snap in enumerate(board.sorted()):
+        link = links.get(snap.id)
+        text = engagement_text(snap, link) if engagement_text else engagement_json_text(snap, link)
+        out.write(("\n    " if index == 0 else ",\n    ") + text)
+    out.write("\n  ]" if board.snapshots else "]")
+    out.write(tail)
+
+
+def engagement_json_text(snap: Snapshot, link: str | None) -> str:
+    """One engagement of board.json as text, indented for its place in the list."""
+    return json.dumps(engagement_json(snap, link), indent=2, ensure_ascii=False).replace("\n", "\n    ")

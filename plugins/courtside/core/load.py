@@ -43,7 +43,7 @@ from .yamlfile import Located, read_front_matter, read_yaml
 POLICIES_FILE = "_policies.yml"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where an engagement's values came from, to point errors at the right line."""
 
@@ -76,7 +76,7 @@ class Source:
         return Problem(self.file, line, field_name(path), message)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Loaded:
     """A valid engagement: its id (the file name), terms, Markdown body and source."""
 

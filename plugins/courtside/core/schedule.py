@@ -20,7 +20,7 @@ Recorded = bool
 """Whether a chain honours recorded dates (`started`, `done`, `paid`) and `today`."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """One stage in one chain."""
 
@@ -32,7 +32,7 @@ class Link:
     gated: bool  # opens was held by an unpaid or late gate payment
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StagePlan:
     """A stage with every computed value: what the board, page and calendar show."""
 
@@ -58,7 +58,7 @@ class StagePlan:
         return self.stage.owner
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Schedule:
     """The whole engagement's timeline on `today`."""
 

@@ -135,6 +135,20 @@ def read_yaml(text: str, file: str) -> Located:
 _NOTHING = object()  # "no value": a key still to come, a skipped value, an empty stream
 _BAD_NUMBER = object()
 
+# Field paths repeat in every file (`('stages', 2, 'days')`): one shared tuple per path keeps
+# the line maps of 10,000 engagements some 80 MB smaller (docs/performance.md).
+_PATHS: dict[tuple[str | int, ...], tuple[str | int, ...]] = {}
+
+
+def _shared(path: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """The one shared copy of `path` (bounded: unusual paths beyond 100,000 are not kept)."""
+    found = _PATHS.get(path)
+    if found is not None:
+        return found
+    if len(_PATHS) < 100_000:
+        _PATHS[path] = path
+    return path
+
 _WORDS: dict[str, Any] = {
     "": None, "~": None, "null": None, "Null": None, "NULL": None,
     "true": True, "True": True, "TRUE": True,
@@ -276,7 +290,7 @@ def _load(source: str, file: str, first: int, top_level: str) -> Located:
             return (), True
         top = stack[-1]
         if not top.is_map:
-            path = (*top.path, len(top.container))
+            path = _shared((*top.path, len(top.container)))
             if top.record:
                 lines[path] = line
             return path, top.record
@@ -328,7 +342,7 @@ def _load(source: str, file: str, first: int, top_level: str) -> Located:
         else:
             top.firsts[text] = line
             if top.record:
-                lines[(*path, text)] = line
+                lines[_shared((*path, text))] = line
             top.key, top.keep = text, True
 
     try:

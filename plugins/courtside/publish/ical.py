@@ -36,6 +36,7 @@ What is decided here (docs/calendar-and-reminders.md explains each choice):
 from __future__ import annotations
 
 import hashlib
+import io
 import posixpath
 import re
 import unicodedata
@@ -43,7 +44,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 from urllib.parse import quote, urlsplit
 
 from babel.lists import format_list
@@ -513,8 +514,23 @@ def client_calendar_bytes(snap: Snapshot, page_url: str | None = None) -> bytes:
 # time and only their text is kept.
 def internal_calendar_bytes(board: Board, page_urls: dict[str, str | None] | None = None) -> bytes:
     """The studio's `calendar.ics` file, written directly, one engagement's events at a time."""
+    out = io.BytesIO()
+    write_internal_calendar(out, board, page_urls)
+    return out.getvalue()
+
+
+def write_internal_calendar(out: BinaryIO, board: Board, page_urls: dict[str, str | None] | None = None) -> None:
+    """The studio's `calendar.ics` into `out`, one engagement at a time: the same bytes as
+    `render`, without holding every line of every engagement (150 MB at 10,000 engagements)."""
     head, batches = _internal_parts(board, page_urls)
-    return render((event for batch in batches for event in batch), head)
+    out.write(("\r\n".join(_head_lines(head)) + "\r\n").encode("utf-8"))
+    for batch in batches:
+        lines: list[str] = []
+        for event in batch:
+            _event_lines(event, lines)
+        if lines:
+            out.write(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+    out.write(b"END:VCALENDAR\r\n")
 
 
 # -- The same calendars as icalendar objects (built from the same plain events) ----------------

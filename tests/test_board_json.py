@@ -1,0 +1,34 @@
+"""board.json is streamed one engagement at a time; the bytes must be json.dump's."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from courtside.core.board import board_json, build_board, engagement_json_text, write_board_json
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("with_text", [False, True])
+def test_streamed_board_json_is_what_json_dump_writes(with_text: bool) -> None:
+    board = build_board(ROOT / "projects", date(2026, 11, 20))
+    links = {s.id: f"c/{s.terms.share}/" for s in board.snapshots}
+    reminders = [{"id": "r1", "subject": "Recordatorio «pago»"}]
+    expected = io.StringIO()
+    json.dump(board_json(board, links, reminders), expected, indent=2, ensure_ascii=False)
+    streamed = io.StringIO()
+    write_board_json(streamed, board, links, reminders, engagement_json_text if with_text else None)
+    assert streamed.getvalue() == expected.getvalue()
+    assert len(json.loads(streamed.getvalue())["engagements"]) == len(board.snapshots) > 10
+
+
+def test_streamed_board_json_of_no_engagement(tmp_path: Path) -> None:
+    board = build_board(tmp_path, date(2026, 11, 20))
+    expected = json.dumps(board_json(board), indent=2, ensure_ascii=False)
+    streamed = io.StringIO()
+    write_board_json(streamed, board)
+    assert streamed.getvalue() == expected and json.loads(expected)["engagements"] == []
