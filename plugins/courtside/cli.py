@@ -330,16 +330,8 @@ def status_table(shown: list[Snapshot], terminal: bool):
         return table
 
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
-    for name in (
-        "Engagement",
-        "State",
-        "Ball",
-        "Current stage",
-        "Late",
-        "Consequences",
-        "Next payment",
-        "Overdue",
-    ):
+    # On a terminal, client and project share one column (the project under the client).
+    for name in ("Engagement", *STATUS_COLUMNS[2:]):
         table.add_column(name, overflow="fold" if name in ("Late", "Ball", "State") else "ellipsis")
     for snap in shown:
         row = status_row(snap)
