@@ -24,7 +24,7 @@ from typing import Any
 import jsonschema
 import pytest
 from courtside.core.model import Engagement
-from courtside.core.scaffold import SHARE_ALPHABET, SHARE_LENGTH, WORDS
+from courtside.core.scaffold import SHARE_ALPHABET, SHARE_LENGTH, WORDS, schema_nodes
 from courtside.core.yamlfile import read_front_matter, read_yaml
 
 REPO = Path(__file__).resolve().parent.parent
@@ -558,20 +558,12 @@ def test_the_schema_is_ready_for_editors():
     for where, part in [("", schema), *schema["definitions"].items()]:
         for key, prop in part.get("properties", {}).items():
             assert prop.get("description"), f"{where}.{key} has no description"
-        for node in _nodes(part):
+        for node in schema_nodes(part):
             if "$ref" in node:
                 assert len(node) == 1, f"draft-07 ignores what stands beside $ref: {node}"
             assert "default" not in node  # the real default of a policy key is in _policies.yml
 
 
-def _nodes(node: Any):
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _nodes(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _nodes(value)
 
 
 def test_the_schema_accepts_every_example_engagement(tmp_path):

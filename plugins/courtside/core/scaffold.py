@@ -404,7 +404,7 @@ def _schema(model: type, *, title: str, description: str, relax: frozenset[str],
     relaxed: dict[str, str] = {}
 
     def relax_ref(node: Any) -> None:
-        for child in _nodes(node):
+        for child in schema_nodes(node):
             ref = child.get("$ref")
             if isinstance(ref, str) and ref.startswith("#/definitions/"):
                 name = ref.rsplit("/", 1)[1]
@@ -455,7 +455,7 @@ def _required_elsewhere(root: dict[str, Any], definitions: dict[str, Any], relax
     todo: list[Any] = list(strict.values())
     while todo:
         node = todo.pop()
-        for child in _nodes(node):
+        for child in schema_nodes(node):
             ref = child.get("$ref")
             if isinstance(ref, str) and ref.startswith("#/definitions/"):
                 name = ref.rsplit("/", 1)[1]
@@ -466,19 +466,19 @@ def _required_elsewhere(root: dict[str, Any], definitions: dict[str, Any], relax
 
 
 # Every mapping inside a schema fragment, the fragment first.
-def _nodes(node: Any) -> Iterator[dict[str, Any]]:
+def schema_nodes(node: Any) -> Iterator[dict[str, Any]]:
     if isinstance(node, dict):
         yield node
         for value in node.values():
-            yield from _nodes(value)
+            yield from schema_nodes(value)
     elif isinstance(node, list):
         for value in node:
-            yield from _nodes(value)
+            yield from schema_nodes(value)
 
 
 def _editor_ready(schema: dict[str, Any]) -> None:
     """Draft-07 details: `$ref` alone in its object, patterns anchored, no defaults or titles."""
-    for node in list(_nodes(schema)):
+    for node in list(schema_nodes(schema)):
         node.pop("default", None)
         if node is not schema:
             title = node.get("title")
@@ -498,7 +498,7 @@ def _drop_unused(schema: dict[str, Any]) -> None:
     while True:
         used = {
             node["$ref"].rsplit("/", 1)[1]
-            for node in _nodes({k: v for k, v in schema.items() if k != "definitions"} | {"d": definitions})
+            for node in schema_nodes({k: v for k, v in schema.items() if k != "definitions"} | {"d": definitions})
             if isinstance(node.get("$ref"), str)
         }
         unused = [name for name in definitions if name not in used]

@@ -16,9 +16,6 @@ from decimal import ROUND_CEILING, Decimal
 from .model import Engagement, Stage
 from .workcal import FIRST, LAST, OutOfRange, WorkCalendar
 
-Recorded = bool
-"""Whether a chain honours recorded dates (`started`, `done`, `paid`) and `today`."""
-
 
 @dataclass(frozen=True, slots=True)
 class Link:

@@ -44,7 +44,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING, BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 from urllib.parse import quote, urlsplit
 
 from babel.lists import format_list
@@ -242,6 +242,19 @@ def _page_line(speech: Speech, page_url: str | None) -> str:
     return "\n\n" + speech.gettext("The whole schedule: %(url)s", url=page_url)
 
 
+def _stage_dates(snap: Snapshot, assigned: date, due_moved: list[date | None]) -> Iterator[tuple[Any, str, date, Revision]]:
+    """Each stage of a dated engagement with its event key, promised due day and revision.
+
+    Both calendars share this: a client stage's event also changes when the client is done
+    (its alarm goes), ours only when its promised date moves."""
+    plan = snap.schedule
+    for stage_plan, key in zip(plan.stages, _keys([s.name for s in plan.stages]), strict=True):
+        link = stage_plan.promise
+        assert link is not None  # a dated engagement has a promise chain
+        done = stage_plan.stage.done if stage_plan.owner == "client" else None
+        yield stage_plan, key, link.due, revision(assigned, plan.today, due_moved[stage_plan.index], done)
+
+
 def client_events(snap: Snapshot, page_url: str | None = None) -> list[DueEvent]:
     """The client's calendar events: their stages, our promised deliveries, the payments."""
     terms, plan = snap.terms, snap.schedule
@@ -249,21 +262,18 @@ def client_events(snap: Snapshot, page_url: str | None = None) -> list[DueEvent]
     if assigned is None or plan.state in SKIPPED_STATES or not plan.dated:
         return []
     speech = speech_for(terms.language)
-    studio, project, today = terms.studio.name, terms.project, plan.today
+    studio, project = terms.studio.name, terms.project
     due_moved, end_moved = moved_on(snap)
     link_line = _page_line(speech, page_url)
     events = []
-    for stage_plan, key in zip(plan.stages, _keys([s.name for s in plan.stages]), strict=True):
-        link, stage = stage_plan.promise, stage_plan.stage
-        assert link is not None
-        day = speech.date(link.due)
+    for stage_plan, key, due, rev in _stage_dates(snap, assigned, due_moved):
+        stage, day = stage_plan.stage, speech.date(due)
         items = format_list(list(stage.deliverables), locale=speech.locale) if stage.deliverables else ""
         if stage_plan.owner == "client":
             summary = speech.gettext("Due from you: %(stage)s (%(project)s)", stage=stage.name, project=project)
             text = speech.gettext("Your part of %(stage)s is due on %(date)s.", stage=stage.name, date=day)
             if items:
                 text += " " + speech.gettext("What we need from you: %(items)s.", items=items)
-            rev = revision(assigned, today, due_moved[stage_plan.index], stage.done)
         else:
             summary = speech.gettext(
                 "%(studio)s delivers: %(stage)s (%(project)s)", studio=studio, stage=stage.name, project=project
@@ -273,10 +283,9 @@ def client_events(snap: Snapshot, page_url: str | None = None) -> list[DueEvent]
             )
             if items:
                 text += " " + speech.gettext("Deliverables: %(items)s.", items=items)
-            rev = revision(assigned, today, due_moved[stage_plan.index])
         uid = event_uid(snap.id, "stage", key, studio)
         owed = stage_plan.owner == "client" and stage.done is None
-        events.append(DueEvent(uid, link.due, summary, text + link_line, rev, page_url, alarm=owed))
+        events.append(DueEvent(uid, due, summary, text + link_line, rev, page_url, alarm=owed))
     events.extend(_payment_events(snap, speech, assigned, end_moved, link_line, page_url, internal=False))
     return events
 
@@ -354,23 +363,20 @@ def internal_events(snap: Snapshot, speech: Speech, page_url: str | None = None)
     due_moved, end_moved = moved_on(snap)
     link_line = _page_line(speech, page_url)
     events = []
-    for stage_plan, key in zip(plan.stages, _keys([s.name for s in plan.stages]), strict=True):
-        link, stage = stage_plan.promise, stage_plan.stage
-        assert link is not None
-        names = {"client": terms.client, "stage": stage.name, "project": terms.project, "date": speech.date(link.due)}
+    for stage_plan, key, due, rev in _stage_dates(snap, assigned, due_moved):
+        stage = stage_plan.stage
+        names = {"client": terms.client, "stage": stage.name, "project": terms.project, "date": speech.date(due)}
         if stage_plan.owner == "client":
             summary = speech.gettext("%(client)s owes: %(stage)s", **names)
             text = speech.gettext("%(client)s's part of %(stage)s (%(project)s) is due on %(date)s.", **names)
-            rev = revision(assigned, plan.today, due_moved[stage_plan.index], stage.done)
         else:
             summary = speech.gettext("We deliver to %(client)s: %(stage)s", **names)
             text = speech.gettext("We promised %(stage)s (%(project)s) to %(client)s by %(date)s.", **names)
-            rev = revision(assigned, plan.today, due_moved[stage_plan.index])
         if stage.deliverables:
             items = format_list(list(stage.deliverables), locale=speech.locale)
             text += " " + speech.gettext("Deliverables: %(items)s.", items=items)
         uid = event_uid(snap.id, "stage", key, studio, internal=True)
-        events.append(DueEvent(uid, link.due, summary, text + link_line, rev, page_url))
+        events.append(DueEvent(uid, due, summary, text + link_line, rev, page_url))
     events.extend(_payment_events(snap, speech, assigned, end_moved, link_line, page_url, internal=True))
     return events
 
