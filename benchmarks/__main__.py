@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from .run import PYTHONPATH, benchmark, table, to_json
+from .run import JOBS, PYTHONPATH, benchmark, table, to_json
 
 PARTS = ("build", "check", "serve")
 
@@ -30,7 +30,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write every run to this JSON file")
     parser.add_argument("--code", type=Path, metavar="DIR",
                         help="time the courtside package in DIR (a copy of plugins/) instead of the installed one")
+    parser.add_argument("--jobs", type=int, metavar="K",
+                        help="write `jobs: K` in the plugin site's mkdocs.yml and run `courtside check --jobs K` "
+                             "(default: neither, the plugin's own default)")
     args = parser.parse_args(argv)
+    if args.jobs is not None:
+        if args.jobs < 0:
+            parser.error(f"--jobs {args.jobs}: expected 0 (one per CPU) or more")
+        JOBS.append(args.jobs)
     if args.code:
         if not (args.code / "courtside" / "plugin.py").is_file():
             parser.error(f"--code {args.code}: expected a folder holding courtside/plugin.py")

@@ -1,7 +1,7 @@
 """The `courtside` command: the same core as the MkDocs plugin, for the editor and terminal.
 
     courtside new <id> --client ... --project ...   write projects/<id>.md, a proposal
-    courtside check [PATH...]                      every problem of every file; exit 1 if any
+    courtside check [PATH...] [--jobs N]           every problem of every file; exit 1 if any
     courtside status [--late] [--ball ...]         the board as a table
     courtside schema [--write]                     JSON Schema of the front matter
     courtside rotate <id>                          replace a leaked share token
@@ -20,6 +20,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from .core.board import Board, Snapshot
+    from .core.load import Setting
     from .core.problems import Problem
 
 PROG = "courtside"
@@ -93,6 +95,17 @@ def email_address(text: str) -> str:
     return text
 
 
+# `--jobs`: a whole number of processes, 0 (one per CPU) or more.
+def job_count(text: str) -> int:
+    try:
+        count = int(text.strip())
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, 0 or more, got {text!r}")
+    return count
+
+
 # The day the numbers are computed for: --today, else COURTSIDE_TODAY, else the real date.
 def resolve_today(flag: date | None, environ: dict[str, str] | os._Environ[str]) -> date:
     if flag is not None:
@@ -146,6 +159,10 @@ def check_targets(paths: Sequence[str]) -> dict[Path, set[str] | None]:
     return targets
 
 
+CHECK_AT_LEAST = 50
+"""Files per process at the least: fewer are checked in one process (a fork costs more)."""
+
+
 @dataclass(frozen=True)
 class Checked:
     """What `courtside check` found in one folder."""
@@ -154,32 +171,90 @@ class Checked:
     files: list[str]  # every engagement file read, as problems name them
 
 
-def check_folder(folder: Path, today: date, label: str) -> Checked:
+@dataclass(frozen=True)
+class FileChecked:
+    """One file checked on its own, before the shares of all files are compared: small and picklable."""
+
+    file: str
+    share: str | None  # None: no share, or not a well-formed one
+    share_line: int
+    valid: bool
+    problems: list[Problem]  # a broken file's, or a valid one's date problems
+
+
+def check_files(setting: Setting, paths: Sequence[Path], today: date) -> list[FileChecked]:
+    """The per-file work of `check_folder` on some of its files (in a worker process, or here)."""
+    from .core.load import Loaded, load_file, share_of
+    from .core.schedule import date_problems, does_not_fit
+    from .core.workcal import OutOfRange
+
+    checked: list[FileChecked] = []
+    for path in paths:
+        result = load_file(setting, path)
+        share, share_line = share_of(result)
+        if isinstance(result, Loaded):
+            try:
+                found = date_problems(result.terms, result.calendar, today)
+            except OutOfRange as exc:
+                found = [does_not_fit(exc)]
+            problems = [result.source.problem(field, message) for field, message in found]
+            checked.append(FileChecked(result.source.file, share, share_line, True, problems))
+        else:
+            checked.append(FileChecked(result.file, share, share_line, False, list(result.problems)))
+    return checked
+
+
+def check_folder(
+    folder: Path, today: date, label: str, jobs: int = 1, at_least: int = CHECK_AT_LEAST
+) -> Checked:
     """Every problem `build_board(folder, today, label=label)` reports, for less work.
 
     The same loading and validation; then, instead of the whole schedule and the payments
     of each valid engagement, only its promise chain (`schedule.date_problems`), which is
     all the date problems depend on. tests/test_check_path.py holds the two together.
+    The files are shared between `jobs` processes (0: one per CPU; never fewer than
+    `at_least` files each), then merged in file order like `load_portfolio` merges them:
+    the second file with a share gets the problem. tests/test_check_parallel.py holds
+    the parallel check to the serial one.
     """
-    from .core.load import load_portfolio
-    from .core.schedule import date_problems, does_not_fit
-    from .core.workcal import OutOfRange
+    # Everything the workers run is imported (and the policies' calendar built) before
+    # they fork, so it happens once.
+    from .core import schedule  # noqa: F401
+    from .core.load import calendar_of, claim_share, engagement_files, read_setting
+    from .workers import jobs_for, split
 
-    portfolio = load_portfolio(folder, None, label)
-    problems = list(portfolio.problems)
-    for loaded in portfolio.engagements:
-        try:
-            found = date_problems(loaded.terms, loaded.calendar, today)
-        except OutOfRange as exc:
-            found = [does_not_fit(exc)]
-        problems.extend(loaded.source.problem(path, message) for path, message in found)
+    setting = read_setting(folder, label)
+    paths = engagement_files(folder)
+    processes = jobs_for(len(paths), jobs, at_least)
+    if processes > 1:
+        with suppress(ValueError):  # a calendar the holidays package refuses: each engagement says so
+            calendar_of(setting.policies)  # the package's country modules imported once
+    shares = split(paths, lambda share: check_files(setting, share, today), processes)
+    # split gave share k the files k, k + n, k + 2n, ...: back to file order.
+    count = len(shares)
+    in_order = [shares[index % count][index // count] for index in range(len(paths))]
+
+    problems = list(setting.problems)
+    claimed: dict[str, str] = {}  # share -> the first file that uses it
+    valid: list[str] = []
+    broken: list[str] = []
+    for checked in in_order:
+        twice = claim_share(claimed, checked.file, checked.share, checked.share_line)
+        if twice is None:
+            problems.extend(checked.problems)
+            (valid if checked.valid else broken).append(checked.file)
+        else:  # broken like load_portfolio makes it: a valid file's dates are not checked
+            problems.extend([] if checked.valid else checked.problems)
+            problems.append(twice)
+            broken.append(checked.file)
     problems.sort()
-    files = [loaded.source.file for loaded in portfolio.engagements] + [broken.file for broken in portfolio.broken]
-    return Checked(problems, files)
+    return Checked(problems, valid + broken)
 
 
 # Validate like the build: every problem of every file, one line each; exit 1 when any.
 def cmd_check(args: argparse.Namespace) -> int:
+    from .workers import WorkerFailed
+
     if not args.paths:
         projects_folder(args)
     today = resolve_today(args.today, os.environ)
@@ -188,7 +263,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     checked = 0
     for folder, names in targets.items():
         label = str(folder)
-        found = check_folder(folder, today, label)
+        try:
+            found = check_folder(folder, today, label, args.jobs, CHECK_AT_LEAST)
+        except WorkerFailed as exc:  # a bug, not the user's files: say how to get on meanwhile
+            raise Refused(
+                f"{PROG} check: checking {label} in {args.jobs or 'several'} processes failed "
+                f"('{PROG} check --jobs 1' checks in one); {exc}"
+            ) from None
         wanted = None if names is None else {f"{label}/{name}" for name in names}
         engagement_files = set(found.files)
         # An engagement's problems only when it is wanted; the policies' always (they apply to all).
@@ -632,6 +713,14 @@ def build_parser() -> Parser:
     )
     check.add_argument(
         "paths", nargs="*", metavar="PATH", help="engagement files or folders (default: --projects)"
+    )
+    check.add_argument(
+        "--jobs",
+        type=job_count,
+        metavar="N",
+        default=0,
+        help=f"check in N processes at most, each with {CHECK_AT_LEAST} files or more "
+        "(default 0: one per CPU; 1: in this process only)",
     )
     _add_projects(check)
     _add_today(check)

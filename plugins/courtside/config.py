@@ -23,3 +23,6 @@ class CourtsideConfig(base.Config):
 
     board_path = c.Type(str, default="board")
     """Where the board and `board.json` go; make it a secret on a host without access control."""
+
+    jobs = c.Type(int, default=0)
+    """Processes that write the client pages in `mkdocs build`: 0 (the default) is one per CPU."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -131,9 +131,15 @@ def build_board(
     """
     portfolio = load_portfolio(folder, paths, label, memo)
     board = Board(today, portfolio, broken=list(portfolio.broken))
-    for loaded in portfolio.engagements:
+    for index, loaded in enumerate(portfolio.engagements):
         result = _snapshot_with(memo, loaded, today)
         if isinstance(result, Snapshot):
+            if memo is None:
+                # Every problem of this engagement is found, and without a memo none will be
+                # looked for again: the line of each field can go (about 6 KB an engagement;
+                # docs/performance.md, memory at 10,000 engagements).
+                loaded = portfolio.engagements[index] = replace(loaded, source=loaded.source.without_lines())
+                result = replace(result, loaded=loaded)
             board.snapshots.append(result)
         else:
             board.broken.append(result)

@@ -61,6 +61,10 @@ class Source:
                 return self.policies_file, self.policies.line_of(path)
         return self.file, self.located.line_of(path)
 
+    def without_lines(self) -> Source:
+        """The same source with no line but the top one: for when no problem can come any more."""
+        return Source(self.file, Located({}), self.policies_file, None)
+
     def problem(self, path: tuple[str | int, ...], message: str) -> Problem:
         """A problem at `path`, always in this engagement's file.
 
@@ -451,7 +455,7 @@ def check_policies(policies: Policies, source: Source) -> list[Problem]:
     return _calendar_problems(policies.calendar, source)
 
 
-def calendar_of(terms: Engagement) -> WorkCalendar:
+def calendar_of(terms: Engagement | Policies) -> WorkCalendar:
     """The engagement's working-day calendar (shared between engagements with equal policies)."""
     cal = terms.calendar
     closed = tuple(
@@ -592,18 +596,67 @@ def load_engagement(
     return Loaded(ident, terms, located.body, slim, calendar)
 
 
-def _twice(result: Loaded | Broken, first: str) -> Broken:
-    """`result` made Broken because its share is already used by the file `first`."""
-    problem = Problem(
-        result.source.file if isinstance(result, Loaded) else result.file,
-        result.source.located.line_of(("share",)) if isinstance(result, Loaded) else result.share_line,
+def share_of(result: Loaded | Broken) -> tuple[str | None, int]:
+    """The share a loaded file uses (None: none, or not a well-formed one) and the line of its `share:`."""
+    if isinstance(result, Loaded):
+        return result.terms.share, result.source.located.line_of(("share",))
+    return result.share, result.share_line
+
+
+def claim_share(shares: dict[str, str], file: str, share: str | None, line: int) -> Problem | None:
+    """The merge step, file by file in order: the first file to use a share keeps it.
+
+    `shares` (share -> the first file that uses it) grows as files claim theirs; a later
+    file with the same share gets the problem returned, at `line`, its `share:` line.
+    """
+    if not share:
+        return None
+    first = shares.setdefault(share, file)
+    if first == file:
+        return None
+    return Problem(
+        file,
+        line,
         "share",
         f"this share is already used by {first}; expected a share of its own "
         "(run `courtside rotate` for a new one)",
     )
+
+
+def _twice(result: Loaded | Broken, problem: Problem) -> Broken:
+    """`result` made Broken by `problem`: its share is already used by an earlier file."""
     if isinstance(result, Loaded):
         return Broken(result.id, problem.file, [problem], None, result.terms.client, result.terms.project)
     return Broken(result.id, result.file, [*result.problems, problem], None, result.client, result.project)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What every engagement of one folder is loaded with: the folder's label and its policies, read once."""
+
+    folder: Path
+    label: str
+    policies: Policies
+    problems: list[Problem]  # the policies' own
+    data: dict[str, Any]  # the usable policies as written: merged under each engagement
+    source: tuple[str, Located] | None  # the policies' file and lines, to point at inherited values
+
+    # The name problems give an engagement file: `label/name` when it is in the folder.
+    def file_of(self, path: Path) -> str:
+        return f"{self.label}/{path.name}" if path.parent == self.folder else str(path)
+
+
+def read_setting(folder: Path, label: str) -> Setting:
+    """`folder`'s `_policies.yml` read and checked, ready for the per-file step (`load_file`)."""
+    policies_located, policies, problems = read_policies(folder, label)
+    policies_data = policies_located.data if policies_located else {}
+    policies_source = (f"{label}/{POLICIES_FILE}", policies_located) if policies_located else None
+    return Setting(folder, label, policies, list(problems), policies_data, policies_source)
+
+
+def load_file(setting: Setting, path: Path, memo: Memo | None = None) -> Loaded | Broken:
+    """The per-file step: one engagement of `setting`'s folder, on its own (shares are the merge step's)."""
+    return _load_with(memo, path, setting.file_of(path), setting.data, setting.source, setting.policies)
 
 
 def load_portfolio(
@@ -613,25 +666,23 @@ def load_portfolio(
 
     With a `memo`, a file whose text (and the policies' text) did not change since the memo
     saw it is not parsed or validated again: the same `Loaded` or `Broken` object comes back.
+    The per-file step (`load_file`) then the merge step (`claim_share`), file by file:
+    `courtside check` runs the same two steps with the files shared between processes.
     """
     label = label if label is not None else folder.name
     if memo is not None:
         memo.check_policies(folder, label)
-    policies_located, policies, problems = read_policies(folder, label)
-    portfolio = Portfolio(policies=policies, problems=list(problems))
-    policies_data = policies_located.data if policies_located else {}
-    policies_source = (f"{label}/{POLICIES_FILE}", policies_located) if policies_located else None
+    setting = read_setting(folder, label)
+    portfolio = Portfolio(policies=setting.policies, problems=list(setting.problems))
     shares: dict[str, str] = {}  # share -> the first file that uses it
     seen: set[str] = set()
     for path in engagement_files(folder) if paths is None else paths:
-        file = f"{label}/{path.name}" if path.parent == folder else str(path)
+        file = setting.file_of(path)
         seen.add(file)
-        result = _load_with(memo, path, file, policies_data, policies_source, policies)
-        share = result.terms.share if isinstance(result, Loaded) else result.share
-        if share:
-            first = shares.setdefault(share, file)
-            if first != file:
-                result = _twice(result, first)
+        result = _load_with(memo, path, file, setting.data, setting.source, setting.policies)
+        twice = claim_share(shares, file, *share_of(result))
+        if twice is not None:
+            result = _twice(result, twice)
         if isinstance(result, Loaded):
             portfolio.engagements.append(result)
         else:

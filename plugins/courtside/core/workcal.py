@@ -33,6 +33,9 @@ Nothing here reads files or the clock itself; ``today`` is the caller's business
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+import threading
 import warnings
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
@@ -91,10 +94,43 @@ def _ord(d: object, what: str = "date") -> int:
 @cache
 def _package() -> ModuleType:
     """The ``holidays`` package, imported on first use (0.03 s): a process whose
-    calendars have no country never pays for it."""
+    calendars have no country never pays for it; nor for the countries it does not use."""
     import holidays
 
+    _countries_one_by_one(holidays)
     return holidays
+
+
+def _countries_one_by_one(holidays: ModuleType) -> None:
+    """Let the package import only the country modules asked for.
+
+    ``holidays.countries/__init__.py`` imports all 250 country modules (0.07 to 0.17 s,
+    the largest part of ``courtside check``'s start-up), although the package's own
+    loaders import each country from its module (``holidays.countries.united_states``).
+    In its place goes the same package, not run yet: the same path, so each country
+    module imports as usual, and the same names, read from the real ``__init__`` the
+    first time anyone asks for one (``from holidays.countries import Spain``).
+    """
+    if "holidays.countries" in sys.modules:
+        return
+    spec = importlib.util.find_spec("holidays.countries")
+    if spec is None or spec.loader is None:
+        return
+    package = importlib.util.module_from_spec(spec)
+    lock = threading.Lock()
+
+    def everything(name: str) -> object:
+        # A name the package's __init__ gives (a class, a code): run it, once, then answer.
+        if name.startswith("__") and name != "__all__":
+            raise AttributeError(name)
+        with lock:
+            if package.__dict__.pop("__getattr__", None) is not None:
+                spec.loader.exec_module(package)
+        return getattr(package, name)
+
+    package.__getattr__ = everything  # type: ignore[attr-defined]
+    sys.modules["holidays.countries"] = package
+    holidays.countries = package  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=1)

@@ -265,6 +265,12 @@ def missing_translations() -> dict[str, list[str]]:
     return {language: sorted(messages) for language, messages in sorted(_missing.items()) if messages}
 
 
+# Add what another process recorded (a build's worker, which wrote some of the pages).
+def record_missing(found: dict[str, list[str]]) -> None:
+    for language, messages in found.items():
+        _missing.setdefault(language, set()).update(messages)
+
+
 # Log one warning per language whose pages showed English for a missing translation.
 def report_missing(log: logging.Logger) -> None:
     for language, messages in missing_translations().items():

@@ -1,0 +1,133 @@
+"""Client pages and their calendars, written by Courtside itself rather than as MkDocs pages.
+
+MkDocs builds each page with a new Markdown converter, a template context holding the whole
+site, and every plugin's page events. A client page needs none of that, and must not meet
+the other plugins at all: it is private, so search, the sitemap, social cards or a blog's
+listings have no business seeing it. Here each page is rendered with the site's own Markdown
+extensions and the theme's jinja environment (a `custom_dir` still overrides
+`courtside/client.html`), in a fraction of a MkDocs page's time, and pages are independent of
+one another, so `mkdocs build` shares them between processes (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin
+
+import markdown
+from jinja2 import Environment
+from mkdocs.utils import get_relative_url
+
+from ..core.board import Snapshot
+from ..core.load import Broken
+from . import views
+from .i18n import missing_translations
+from .ical import CALENDAR_FILE, calendar_links, client_calendar_bytes
+
+TEMPLATE = "courtside/client.html"
+
+
+@dataclass(frozen=True)
+class ClientPage:
+    """Where one client page goes, and what it shows."""
+
+    item: Snapshot | Broken
+    client_dir: str  # the folder of every client page: "c"
+    share: str
+    url: str  # from the site root: "c/<share>/", or "c/<share>.html" without directory URLs
+    dest_path: str  # the file, from the site root: "c/<share>/index.html" or "c/<share>.html"
+    canonical_url: str | None  # absolute, with `site_url`
+
+    # From the page to the site root, as MkDocs gives its pages `base_url`.
+    @property
+    def base_url(self) -> str:
+        return get_relative_url(".", self.url)
+
+    # Its calendar, from the site root: always `c/<share>/calendar.ics`.
+    @property
+    def calendar_path(self) -> str:
+        return f"{self.client_dir}/{self.share}/{CALENDAR_FILE}"
+
+    # Its files and folders directly in the client folder (the page, the calendar's folder).
+    @property
+    def entries(self) -> tuple[str, ...]:
+        page_entry = self.dest_path[len(self.client_dir) + 1 :].split("/")[0]
+        return tuple(sorted({self.share, page_entry}))
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What a client template sees as `page` (MkDocs' name for it, for `custom_dir` overrides)."""
+
+    title: str
+    url: str
+    canonical_url: str | None
+    content: str  # the engagement's text as HTML
+
+
+# The client page of every item with a share, in the order given.
+def client_pages(
+    items: Sequence[Snapshot | Broken], client_dir: str, site_url: str | None, directory_urls: bool = True
+) -> list[ClientPage]:
+    base = (site_url if site_url.endswith("/") else site_url + "/") if site_url else None
+    pages = []
+    for item in items:
+        share = item.terms.share if isinstance(item, Snapshot) else item.share
+        if not share:
+            continue
+        if directory_urls:
+            url, dest_path = f"{client_dir}/{share}/", f"{client_dir}/{share}/index.html"
+        else:
+            url = dest_path = f"{client_dir}/{share}.html"
+        pages.append(ClientPage(item, client_dir, share, url, dest_path, urljoin(base, url) if base else None))
+    return pages
+
+
+class PageWriter:
+    """Renders client pages and writes them, with their calendars, into a site folder."""
+
+    # `markdown_extensions` and `extension_configs` are the site's (`mkdocs.yml`).
+    def __init__(
+        self,
+        site: Path,
+        env: Environment,
+        markdown_extensions: list,
+        extension_configs: dict,
+        serving: bool = False,
+    ) -> None:
+        self.site = site
+        self.template = env.get_template(TEMPLATE)
+        # One converter for every page (`reset` between them): MkDocs makes one per page, which
+        # costs as much as converting a short page.
+        self.markdown = markdown.Markdown(extensions=markdown_extensions, extension_configs=extension_configs)
+        self.serving = serving
+
+    # A page's files, from the site root: the page itself, and the calendar of a valid engagement.
+    def render(self, page: ClientPage) -> list[tuple[str, bytes]]:
+        item = page.item
+        body = item.loaded.body if isinstance(item, Snapshot) else ""
+        content = self.markdown.reset().convert(body)
+        links = calendar_links(page.url, page.canonical_url) if isinstance(item, Snapshot) else None
+        view = views.client_view(item, serving=self.serving, calendar=links)
+        info = PageInfo(view.title, page.url, page.canonical_url, content)
+        html = self.template.render({**view.jinja_globals(), "courtside": view, "page": info, "base_url": page.base_url})
+        files = [(page.dest_path, html.encode("utf-8", errors="xmlcharrefreplace"))]
+        if isinstance(item, Snapshot):
+            files.append((page.calendar_path, client_calendar_bytes(item, page.canonical_url)))
+        return files
+
+    # Write files made by `render`.
+    def save(self, files: list[tuple[str, bytes]]) -> None:
+        for path, data in files:
+            target = self.site / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+
+    # Write `pages`; returns the translations they missed (language -> messages), for the
+    # build to report (a worker process's own record would be lost).
+    def write(self, pages: Sequence[ClientPage]) -> dict[str, list[str]]:
+        for page in pages:
+            self.save(self.render(page))
+        return missing_translations()
