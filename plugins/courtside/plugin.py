@@ -1,12 +1,14 @@
 """The MkDocs plugin: adapts the core to MkDocs events, and nothing more.
 
-- `on_config`: load and compute every engagement (errors abort a build; `serve` shows them).
-- `on_files`: the board's page and the plugin's stylesheets.
+- `on_config`: check the options.
+- `on_pre_build`: load and compute every engagement (errors abort a build; `serve` shows
+  them); in `mkdocs build`, worker processes start on the client pages first.
+- `on_files`: the board's page and the plugin's stylesheets; workers may now write.
 - `on_page_*`: the board gets its template and view model.
 - `on_template_context` / `on_post_build`: keep the board out of the sitemap and the search
-  index; write the client pages with their `calendar.ics` (publish/pages.py: not MkDocs
-  pages, so no other plugin sees them; shared between processes in `mkdocs build`),
-  the studio's calendar and `board.json` (with `reminders`).
+  index; write `board.json` (with `reminders`), the studio's calendar, and the client pages
+  with their `calendar.ics` (publish/pages.py: not MkDocs pages, so no other plugin sees
+  them), joining the workers.
 """
 
 from __future__ import annotations
