@@ -49,10 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     results, info = benchmark(
         args.n, runs, args.large_runs, edits, serve_n or None, args.seed, args.workdir, set(args.only), args.quick,
     )
+    serve_measured = bool(serve_n) and "serve" in args.only
     note = (
         f"Wall time: median of {runs} run(s) ({min(runs, args.large_runs)} when N >= 5,000); "
-        f"floor (a): the same pages as plain Markdown, no courtside plugin; floor (b): yaml.CSafeLoader; "
-        f"(d): median of {edits} save(s)."
+        f"floor (a): the same pages as plain Markdown, no courtside plugin; floor (b): yaml.CSafeLoader"
+        + (f"; (d): median of {edits} save(s)." if serve_measured else ".")
     )
     print()
     print(table(results, info, note))
