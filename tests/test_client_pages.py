@@ -198,3 +198,14 @@ def test_translations_missed_in_workers_are_reported(tmp_path: Path) -> None:
         page = (tmp_path / "site" / "c" / front["share"] / "index.html").read_text(encoding="utf-8")
         shown.append(">Payments<" in page and "Pagos" not in page)
     assert any(shown)  # written by a worker, with English standing in
+
+
+def test_without_fork_one_process_writes_every_page(tmp_path: Path) -> None:
+    # Windows has no os.fork: a hook takes it away; `jobs: 3` then means one process.
+    (tmp_path / "no_fork.py").write_text("import os\ndel os.fork\n", encoding="utf-8")
+    result = run_build(make_site(tmp_path, {"jobs": 3}, hooks=["no_fork.py"]), tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert "courtside: 12 client page(s) written by 1 process(es)" in result.stderr
+    for share in SHARES:
+        assert (tmp_path / "site" / "c" / share / "index.html").is_file()
+        assert (tmp_path / "site" / "c" / share / "calendar.ics").is_file()

@@ -228,7 +228,8 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
 
         assert self.projects is not None and self._writer is not None
         self._jobs = 1
-        if self.serving or threading.active_count() > 1:  # only a process with no other thread may fork
+        # Only a process with no other thread may fork (and Windows cannot).
+        if self.serving or threading.active_count() > 1 or not hasattr(os, "fork"):
             return None
         paths = engagement_files(self.projects)
         jobs = self.config.jobs or jobs_for(len(paths), 0, at_least=100)  # a fork costs some pages
