@@ -148,11 +148,14 @@ def test_a_failing_worker_fails_the_build_with_its_traceback(tmp_path: Path) -> 
     assert "RuntimeError: deliberately broken in a worker" in result.stderr
 
 
-@pytest.mark.parametrize("jobs", [-1, -4])
-def test_negative_jobs_are_refused(tmp_path: Path, jobs: int) -> None:
+@pytest.mark.parametrize("jobs", [-1, -4, True, "2"])
+def test_jobs_other_than_a_whole_number_of_0_or_more_are_refused(tmp_path: Path, jobs: object) -> None:
     result = run_build(make_site(tmp_path, {"jobs": jobs}), tmp_path / "site")
     assert result.returncode == 1
-    assert f"courtside: `jobs` is {jobs}; expected 0 (one per CPU) or more" in result.stderr
+    assert (
+        "Config value 'plugins': Plugin 'courtside' option 'jobs': "
+        f"expected 0 (one per CPU) or a larger whole number, got {jobs!r}"
+    ) in result.stderr
     assert "Traceback" not in result.stderr
 
 

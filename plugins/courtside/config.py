@@ -6,6 +6,19 @@ from datetime import date
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
+
+
+class Processes(c.Type[int]):
+    """A number of processes: 0 (one per CPU) or more; MkDocs names the option when it is not."""
+
+    def __init__(self) -> None:
+        super().__init__(int, default=0)
+
+    def run_validation(self, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValidationError(f"expected 0 (one per CPU) or a larger whole number, got {value!r}")
+        return value
 
 
 class CourtsideConfig(base.Config):
@@ -24,5 +37,5 @@ class CourtsideConfig(base.Config):
     board_path = c.Type(str, default="board")
     """Where the board and `board.json` go; make it a secret on a host without access control."""
 
-    jobs = c.Type(int, default=0)
+    jobs = Processes()
     """Processes that write the client pages in `mkdocs build`: 0 (the default) is one per CPU."""

@@ -81,8 +81,6 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         except Invalid as exc:
             raise PluginError(f"courtside: {exc}") from None
         self._check_paths()
-        if self.config.jobs < 0:
-            raise PluginError(f"courtside: `jobs` is {self.config.jobs}; expected 0 (one per CPU) or more")
         if self.serving and self._memo is None:
             self._memo = Memo()
         config.theme.dirs.append(str(PACKAGE / "templates"))
