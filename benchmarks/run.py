@@ -2,8 +2,8 @@
 
 (a) `mkdocs build` of a site with the plugin, against a build of the same client pages
     written as plain Markdown (same body text, same theme, no courtside plugin);
-(b) `courtside check` (or `build_board` while the command does not exist), against
-    reading the same files and loading their front matter with `yaml.CSafeLoader`;
+(b) `courtside check`, against reading the same files and loading their front matter with
+    `yaml.CSafeLoader`;
 (c) the peak memory of (a): of every process of the command, not of the first alone;
 (d) under `mkdocs serve` on N engagements, the time from saving one engagement to the
     server answering with the rebuilt page.
@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib.metadata
-import importlib.util
 import os
 import platform
 import re
@@ -133,18 +132,6 @@ for path in sorted(folder.glob("*.md")):
     count += 1
 print(count, "files")
 """
-
-# (b) while `courtside check` does not exist: the same work through the core's entry point.
-BOARD_CHECK = """\
-import sys
-from datetime import date
-from pathlib import Path
-from courtside.core.board import build_board
-board = build_board(Path(sys.argv[1]), date.fromisoformat(sys.argv[2]))
-print(len(board.snapshots), "valid,", len(board.problems), "problems")
-sys.exit(1 if board.problems else 0)
-"""
-
 
 @dataclass
 class Run:
@@ -448,19 +435,16 @@ def measure_build(sites: Sites, runs: int, warmup: bool) -> Result:
     return alternate(result, build, build, sites, runs, warmup, timeout)
 
 
-def check_command(sites: Sites) -> tuple[list[str], str]:
-    # `courtside check` when the command exists, else `build_board` in a fresh interpreter.
-    if (BIN / "courtside").exists() and importlib.util.find_spec("courtside.cli") is not None:
-        jobs = ["--jobs", str(JOBS[0])] if JOBS else []
-        argv = [*tool("courtside"), "check", *jobs, "projects"]
-        return argv, " ".join(["courtside", *argv[-len(jobs) - 2 :]])
-    script = [sys.executable, "-c", BOARD_CHECK, "projects", TODAY.isoformat()]
-    return script, "python -c 'build_board(projects)' (courtside check not installed yet)"
+def check_command() -> tuple[list[str], str]:
+    # `courtside check` on the generated folder, with `--jobs K` under the harness's `--jobs K`.
+    jobs = ["--jobs", str(JOBS[0])] if JOBS else []
+    argv = [*tool("courtside"), "check", *jobs, "projects"]
+    return argv, " ".join(["courtside", "check", *jobs, "projects"])
 
 
 def measure_check(sites: Sites, runs: int, warmup: bool) -> Result:
     # (b): checking every file against parsing its front matter with libyaml.
-    argv, shown = check_command(sites)
+    argv, shown = check_command()
     floor = [sys.executable, "-c", YAML_FLOOR, str(sites.plugin / "projects")]
     result = Result("check", sites.n, command=shown, floor_command="python: split + yaml.CSafeLoader")
     return alternate(result, argv, floor, sites, runs, warmup, 60 + sites.n * 0.05)
