@@ -679,7 +679,7 @@ def load_portfolio(
     for path in engagement_files(folder) if paths is None else paths:
         file = setting.file_of(path)
         seen.add(file)
-        result = _load_with(memo, path, file, setting.data, setting.source, setting.policies)
+        result = load_file(setting, path, memo)
         twice = claim_share(shares, file, *share_of(result))
         if twice is not None:
             result = _twice(result, twice)
