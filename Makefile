@@ -16,8 +16,13 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
 	touch $@
 
+# The examples are written for 2026-11-20, so the demo computes every date as of that day
+# (a real site pins nothing: it is built every day for the real date, see docs/guide/publishing.md).
+DEMO_TODAY := 2026-11-20
+
 serve: $(STAMP)
-	$(BIN)/mkdocs serve
+	@echo "Serving the example site as of $(DEMO_TODAY), the day its engagements are written for (COURTSIDE_TODAY=$(DEMO_TODAY))."
+	COURTSIDE_TODAY=$(DEMO_TODAY) $(BIN)/mkdocs serve
 
 build: $(STAMP)
 	$(BIN)/mkdocs build

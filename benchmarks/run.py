@@ -94,6 +94,8 @@ plugins:
   - courtside:
       projects: projects
       today: "{TODAY.isoformat()}"
+      board_path: board
+      board_protected: true
 """ + MARKDOWN_EXTENSIONS
 
 

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from courtside.core.board import Board, build_board
+from courtside.core.board import Board
+from courtside.sources.folder import evaluate_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = "2026-11-20"
@@ -40,12 +41,14 @@ CHROMIUM_ARGS = [
 
 
 # Run `mkdocs build` for `config` into `site_dir` as a user would; the result, output captured.
-def run_build(config: Path, site_dir: Path, *flags: str, today: str = TODAY) -> subprocess.CompletedProcess[str]:
+def run_build(
+    config: Path, site_dir: Path, *flags: str, today: str = TODAY, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     assert MKDOCS.exists(), f"mkdocs is not installed next to {sys.executable}: run `make test`"
     environ = {**os.environ, "COURTSIDE_TODAY": today, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
         [str(MKDOCS), "build", "-f", str(config), "-d", str(site_dir), *flags],
-        cwd=config.parent,
+        cwd=cwd or config.parent,
         env=environ,
         capture_output=True,
         text=True,
@@ -56,17 +59,33 @@ def run_build(config: Path, site_dir: Path, *flags: str, today: str = TODAY) -> 
 @pytest.fixture(scope="session")
 def example_board() -> Board:
     """The example engagements computed by the core on the examples' day (read at test time)."""
-    board = build_board(ROOT / "projects", date.fromisoformat(TODAY))
+    board = evaluate_folder(ROOT / "projects", date.fromisoformat(TODAY))
     assert board.snapshots, "projects/ holds no valid engagement"
     return board
 
 
+# The example site's mkdocs.yml with a board at board/, guarded by the host (as the Caddyfile
+# in deploy/ guards it), written to `config`; the shipped one publishes no board. Build it
+# from ROOT (`cwd=ROOT`): the guide's snippets are read from there.
+def with_protected_board(config: Path) -> Path:
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    anchor = "      projects: projects\n"
+    assert anchor in text and "docs_dir: docs\n" in text, "mkdocs.yml no longer names docs and projects"
+    board = f"      projects: {ROOT / 'projects'}\n      board_path: board\n      board_protected: true\n"
+    config.write_text(
+        text.replace(anchor, board).replace("docs_dir: docs\n", f"docs_dir: {ROOT / 'docs'}\n"), encoding="utf-8"
+    )
+    return config
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example site with its user guide, built once per session, strictly: a broken
-    link in the guide or a missing translation fails the suite."""
-    out = tmp_path_factory.mktemp("example-site") / "site"
-    result = run_build(ROOT / "mkdocs.yml", out, "--strict")
+    """The example site with its user guide and a (protected) board, built once per session,
+    strictly: a broken link in the guide or a missing translation fails the suite."""
+    folder = tmp_path_factory.mktemp("example-site")
+    out = folder / "site"
+    config = with_protected_board(folder / "mkdocs.yml")
+    result = run_build(config, out, "--strict", cwd=ROOT)
     assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
     return out
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from courtside.core.load import calendar_of, merge
 from courtside.core.model import Engagement
 from courtside.core.money import PaymentPlan, payments
 from courtside.core.schedule import Schedule, schedule
+from courtside.core.validate import calendar_of, merge
 
 __all__ = ["D", "POLICIES", "PLAIN_CALENDAR", "calendar_of", "engagement", "plan", "plan_and_payments"]
 

@@ -12,7 +12,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from courtside.core.board import build_board
+from courtside.sources.folder import evaluate_folder
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # `benchmarks` is a top-level folder of the repository, not installed
@@ -59,7 +59,7 @@ os.waitpid(child, 0)
 
 def test_generated_engagements_are_valid_and_varied(tmp_path: Path) -> None:
     paths = write_projects(tmp_path / "projects", 20, seed=3)
-    board = build_board(tmp_path / "projects", TODAY)
+    board = evaluate_folder(tmp_path / "projects", TODAY)
 
     assert [str(p) for p in board.problems] == []
     assert len(board.snapshots) == 20 == len(paths)
@@ -170,7 +170,7 @@ def test_calendar_bytes_are_what_icalendar_writes(tmp_path: Path) -> None:
     )
 
     write_projects(tmp_path / "projects", 60, seed=5)
-    board = build_board(tmp_path / "projects", TODAY)
+    board = evaluate_folder(tmp_path / "projects", TODAY)
     urls = {s.id: f"https://studio.example/c/{s.terms.share}/" for s in board.snapshots}
     calendars = [client_calendar(s, urls[s.id]) for s in board.snapshots] + [internal_calendar(board, urls)]
     folded = 0

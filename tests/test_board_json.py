@@ -8,14 +8,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from courtside.core.board import board_json, build_board, engagement_json_text, write_board_json
+from courtside.publish.board_json import board_json, engagement_json_text, write_board_json
+from courtside.sources.folder import evaluate_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize("with_text", [False, True])
 def test_streamed_board_json_is_what_json_dump_writes(with_text: bool) -> None:
-    board = build_board(ROOT / "projects", date(2026, 11, 20))
+    board = evaluate_folder(ROOT / "projects", date(2026, 11, 20))
     links = {s.id: f"c/{s.terms.share}/" for s in board.snapshots}
     reminders = [{"id": "r1", "subject": "Recordatorio «pago»"}]
     expected = io.StringIO()
@@ -27,7 +28,7 @@ def test_streamed_board_json_is_what_json_dump_writes(with_text: bool) -> None:
 
 
 def test_streamed_board_json_of_no_engagement(tmp_path: Path) -> None:
-    board = build_board(tmp_path, date(2026, 11, 20))
+    board = evaluate_folder(tmp_path, date(2026, 11, 20))
     expected = json.dumps(board_json(board), indent=2, ensure_ascii=False)
     streamed = io.StringIO()
     write_board_json(streamed, board)

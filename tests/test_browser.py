@@ -15,7 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from courtside.core.board import Board, Snapshot
+from courtside.core.board import Board
+from courtside.core.snapshot import Snapshot
 
 pytestmark = pytest.mark.browser
 

@@ -26,6 +26,8 @@ plugins:
   - courtside:
       projects: projects
       today: "2026-11-20"
+      board_path: board
+      board_protected: true
 """
 
 

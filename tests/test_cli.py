@@ -192,7 +192,7 @@ def test_check_reports_a_broken_policies_file(tmp_path):
     [
         (["check", "nowhere/x.md"], ["no such file or folder: nowhere/x.md"]),
         (["check", f"{BROKEN}/_draft.md"], ["is not an engagement"]),
-        (["check", "--today", "2026-02-30"], ["--today", "expected a date as YYYY-MM-DD, got '2026-02-30'"]),
+        (["check", "--today", "2026-02-30"], ["--today", "2026-02-30 is not a real date (expected YYYY-MM-DD)"]),
         (["check", "--today", "20261120"], ["expected a date as YYYY-MM-DD"]),
         (["status", "--ball", "them"], ["--ball", "invalid choice: 'them'"]),
         (["frobnicate"], ["invalid choice: 'frobnicate'"]),
@@ -222,7 +222,7 @@ def test_the_command_does_not_load_mkdocs_or_the_renderers():
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120
     )
     loaded = json.loads(result.stdout.strip().splitlines()[-1])
-    assert "courtside.core.load" in loaded and "pydantic" in loaded  # it did run the check
+    assert "courtside.core.validate" in loaded and "pydantic" in loaded  # it did run the check
     # It computes only the promise chain (schedule.date_problems): no board, no payments.
     assert "courtside.core.schedule" in loaded
     assert "courtside.core.board" not in loaded and "courtside.core.money" not in loaded

@@ -33,7 +33,10 @@ def make_site(root: Path, options: dict | None = None, **extra: object) -> Path:
         "site_name": "Studio",
         "site_url": "https://studio.example/",
         "theme": {"name": "material", "font": False},
-        "plugins": ["search", {"courtside": {"projects": "projects", **(options or {})}}],
+        "plugins": [
+            "search",
+            {"courtside": {"projects": "projects", "board_path": "board", "board_protected": True, **(options or {})}},
+        ],
         **extra,
     }
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
@@ -144,7 +147,7 @@ def test_a_failing_worker_fails_the_build_with_its_traceback(tmp_path: Path) -> 
     config = make_site(tmp_path, {"jobs": 2}, hooks=["breaker.py"])
     result = run_build(config, tmp_path / "site")
     assert result.returncode == 1
-    assert "courtside: writing the client pages failed: worker process" in result.stderr
+    assert "courtside: writing the client pages failed: a worker process failed: RuntimeError" in result.stderr
     assert "RuntimeError: deliberately broken in a worker" in result.stderr
 
 

@@ -29,7 +29,9 @@ try:  # until the package is installed (pip install -e .), import it from the tr
 except ImportError:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
 
-from courtside.core.board import Board, board_json, build_board  # noqa: E402
+from courtside.core.board import Board  # noqa: E402
+from courtside.publish.board_json import board_json  # noqa: E402
+from courtside.sources.folder import evaluate_folder  # noqa: E402
 
 PROJECTS = Path(__file__).resolve().parents[1] / "projects"
 TODAY = date(2026, 11, 20)
@@ -38,7 +40,7 @@ D = date.fromisoformat
 
 @pytest.fixture(scope="module")
 def board() -> Board:
-    return build_board(PROJECTS, TODAY)
+    return evaluate_folder(PROJECTS, TODAY)
 
 
 @pytest.fixture(scope="module")

@@ -578,8 +578,8 @@ def test_rendering_every_language_needs_no_fallback(tmp_path: Path) -> None:
     # In-process: the views and the template of every page, then nothing fell back to English.
     from types import SimpleNamespace
 
-    from courtside.core.board import build_board
     from courtside.publish.views import client_view
+    from courtside.sources.folder import evaluate_folder
     from jinja2 import Environment, FileSystemLoader
 
     (tmp_path / "_policies.yml").write_text(PAGE_POLICIES, encoding="utf-8")
@@ -587,7 +587,7 @@ def test_rendering_every_language_needs_no_fallback(tmp_path: Path) -> None:
         for signed in (True, False):
             name = f"{'signed' if signed else 'proposal'}-{language}.md"
             (tmp_path / name).write_text(page_engagement(language, page_share(language, signed), signed), "utf-8")
-    board = build_board(tmp_path, date.fromisoformat(PAGE_TODAY))
+    board = evaluate_folder(tmp_path, date.fromisoformat(PAGE_TODAY))
     assert len(board.snapshots) == 8 and not board.broken
     environment = Environment(loader=FileSystemLoader(Path(i18n.__file__).parent.parent / "templates"))
     template = environment.get_template("courtside/client.html")

@@ -25,7 +25,10 @@ import icalendar
 import pytest
 import vobject
 import yaml
-from courtside.core.board import Board, Snapshot, board_json, build_board, snapshot
+from courtside.core.board import Board
+from courtside.core.pipeline import compute as snapshot_of
+from courtside.core.snapshot import Snapshot
+from courtside.publish.board_json import board_json
 from courtside.publish.i18n import speech_for
 from courtside.publish.ical import (
     assigned_on,
@@ -38,6 +41,7 @@ from courtside.publish.ical import (
     internal_calendar_bytes,
     stable_key,
 )
+from courtside.sources.folder import evaluate_folder
 from helpers import D
 from test_reminders import front, snap_of
 
@@ -49,7 +53,7 @@ SITE = "https://studio.example/"
 
 @pytest.fixture(scope="module")
 def board() -> Board:
-    return build_board(PROJECTS, TODAY)
+    return evaluate_folder(PROJECTS, TODAY)
 
 
 def page_url(snap: Snapshot) -> str:
@@ -142,7 +146,7 @@ def test_the_direct_writer_writes_what_icalendar_writes(board, tmp_path):
     from benchmarks.generate import write_projects
 
     write_projects(tmp_path / "projects", 60, seed=5)
-    generated = build_board(tmp_path / "projects", TODAY)
+    generated = evaluate_folder(tmp_path / "projects", TODAY)
     files = folded = 0
     for each in (board, generated):
         for urls in ({s.id: page_url(s) for s in each.snapshots}, {}):
@@ -417,7 +421,7 @@ def replay(snap: Snapshot, last: date) -> int:
     day = assigned
     while day <= last:
         known = dataclasses.replace(snap.loaded, terms=as_known_on(snap.terms, day))
-        today_snap = snapshot(known, day)
+        today_snap = snapshot_of(known, day)
         assert isinstance(today_snap, Snapshot)
         for event in written_events(today_snap, "https://studio.example/c/abcdefghij0123456789/"):
             uid, sequence = str(event["uid"]), int(event["sequence"])
@@ -508,7 +512,7 @@ def write_site(folder: Path, fields: dict[str, Any]) -> None:
         "site_url": SITE,
         "docs_dir": "docs",
         "theme": {"name": "material", "font": False},
-        "plugins": [{"courtside": {"projects": "projects"}}],
+        "plugins": [{"courtside": {"projects": "projects", "board_path": "board", "board_protected": True}}],
     }
     (folder / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
 

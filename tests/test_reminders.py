@@ -20,10 +20,14 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
-from courtside.core.board import Board, Snapshot, board_json, snapshot
-from courtside.core.load import Loaded, Portfolio
+from courtside.core.board import Board
 from courtside.core.model import Policies
+from courtside.core.pipeline import compute as snapshot_of
 from courtside.core.reminders import due_reminders, invoice_reminders, stage_reminders
+from courtside.core.snapshot import Snapshot
+from courtside.core.validate import Loaded, Origin
+from courtside.core.yamlfile import Located
+from courtside.publish.board_json import board_json
 from courtside.publish.i18n import speech_for
 from courtside.publish.mailto import mailto_href, reminder_mails, reminders_json
 from helpers import PLAIN_CALENDAR, D, calendar_of, engagement
@@ -62,13 +66,13 @@ def front(done: dict[str, str] | None = None, paid: dict[str, str] | None = None
 # One engagement (the base one unless `fields` are given) on `today`, by the real engine.
 def snap_of(today: str, ident: str = "acme", **fields: Any) -> Snapshot:
     terms = engagement(**(fields or front()))
-    result = snapshot(Loaded(ident, terms, "", None, calendar_of(terms)), D(today))  # type: ignore[arg-type]
+    result = snapshot_of(Loaded(ident, terms, "", Origin(f"projects/{ident}.md", Located({})), calendar_of(terms)), D(today))
     assert isinstance(result, Snapshot)
     return result
 
 
 def board_of(today: str, *snaps: Snapshot) -> Board:
-    return Board(D(today), Portfolio(Policies()), list(snaps))
+    return Board(D(today), Policies(), list(snaps))
 
 
 # (kind, about, days_left, days_late) of every reminder of the base engagement on `today`.

@@ -18,8 +18,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from courtside.core.board import board_json, build_board
 from courtside.core.schedule import schedule
+from courtside.publish.board_json import board_json
+from courtside.sources.folder import evaluate_folder
 from helpers import PLAIN_CALENDAR, D, calendar_of, engagement, plan
 
 US_FEDERAL = {"subdivision": None}
@@ -612,7 +613,7 @@ def write_projects(folder: Path) -> Path:
 
 
 def test_board_json_keys_dates_and_money(tmp_path):
-    board = build_board(write_projects(tmp_path / "projects"), D("2026-10-14"))
+    board = evaluate_folder(write_projects(tmp_path / "projects"), D("2026-10-14"))
     assert not board.problems, board.problems
     data = json.loads(json.dumps(board_json(board)))  # must be plain JSON
     by_id = {e["id"]: e for e in data["engagements"]}

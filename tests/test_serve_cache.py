@@ -16,8 +16,9 @@ from pathlib import Path
 import courtside.publish.views as views
 import pytest
 from conftest import ROOT
-from courtside.core.board import board_json, build_board
-from courtside.core.load import Memo
+from courtside.build import PageOptions, ServeMemo, build_engagements
+from courtside.publish.board_json import board_json
+from courtside.sources.folder import evaluate_folder
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -34,6 +35,8 @@ plugins:
   - courtside:
       projects: projects
       today: "2026-11-20"
+      board_path: board
+      board_protected: true
 """
 EDITED = "acme-bakery"  # projects/acme-bakery.md, share k7p2m9xq4r8t1vzb3hw6
 EDITED_PAGE = Path("c") / "k7p2m9xq4r8t1vzb3hw6" / "index.html"
@@ -215,19 +218,24 @@ def test_a_file_that_turns_invalid_shows_its_problems_then_recovers(
     assert (site / EDITED_PAGE).read_bytes() == original
 
 
-def test_the_core_memo_recomputes_only_what_changed(tmp_path: Path) -> None:
-    # build_board with a memo gives back the very same objects for unchanged files; a new
+# The build's evaluation of `folder` on `today` with the serve memo (no pages rendered).
+def remembered(folder: Path, today: date, memo: ServeMemo):
+    return build_engagements(folder, "projects", today, None, None, PageOptions("c", None), memo=memo).board
+
+
+def test_the_serve_memo_recomputes_only_what_changed(tmp_path: Path) -> None:
+    # The build with a memo gives back the very same objects for unchanged files; a new
     # text, new policies or another day give new ones, equal to what a fresh build computes.
     folder = tmp_path / "projects"
     shutil.copytree(ROOT / "projects", folder)
     today = date(2026, 11, 20)
-    memo = Memo()
-    first = {s.id: s for s in build_board(folder, today, memo=memo).snapshots}
-    again = {s.id: s for s in build_board(folder, today, memo=memo).snapshots}
+    memo = ServeMemo()
+    first = {s.id: s for s in remembered(folder, today, memo).snapshots}
+    again = {s.id: s for s in remembered(folder, today, memo).snapshots}
     assert all(again[i] is first[i] for i in first) and len(first) == len(EXAMPLES)
 
     add_paragraph(tmp_path, EDITED, "Revised.")
-    edited = {s.id: s for s in build_board(folder, today, memo=memo).snapshots}
+    edited = {s.id: s for s in remembered(folder, today, memo).snapshots}
     assert [i for i in first if edited[i] is not first[i]] == [EDITED]
     assert edited[EDITED].loaded.body.endswith("\nRevised.\n")
 
@@ -237,9 +245,9 @@ def test_the_core_memo_recomputes_only_what_changed(tmp_path: Path) -> None:
             policies.write_text(policies.read_text(encoding="utf-8") + "\n# revised\n", encoding="utf-8")
         else:
             today = date(2026, 11, 23)
-        board = build_board(folder, today, memo=memo)
+        board = remembered(folder, today, memo)
         assert all(s is not edited[s.id] for s in board.snapshots)
-        assert board_json(board) == board_json(build_board(folder, today))  # same as without a memo
+        assert board_json(board) == board_json(evaluate_folder(folder, today))  # same as without a memo
         edited = {s.id: s for s in board.snapshots}
 
 
@@ -247,8 +255,8 @@ def test_inherited_policies_are_shared_not_copied() -> None:
     # acme-bakery.md sets no `calendar` or `payment` of its own: it holds the policies' very
     # objects. kaze-ceramics.md sets `calendar: {country: JP}` (line 6): its own calendar,
     # merged over the policies' (read in projects/*.md).
-    board = build_board(ROOT / "projects", date(2026, 11, 20))
-    policies = board.portfolio.policies
+    board = evaluate_folder(ROOT / "projects", date(2026, 11, 20))
+    policies = board.policies
     terms = {s.id: s.terms for s in board.snapshots}
     assert terms[EDITED].calendar is policies.calendar and terms[EDITED].payment is policies.payment
     assert terms["kaze-ceramics"].calendar is not policies.calendar

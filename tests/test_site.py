@@ -19,10 +19,13 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_build
-from courtside.core.board import Board, build_board
+from courtside.core.board import Board
 from courtside.publish.views import board_view, client_view
+from courtside.sources.folder import evaluate_folder
 
 # -- A crafted site, hand-checked -----------------------------------------------------------------
+
+PROTECTED_BOARD = "      board_path: board\n      board_protected: true\n"
 
 CRAFTED_TODAY = "2026-03-06"
 
@@ -94,8 +97,9 @@ stages:
 """
 
 
-# A small MkDocs site in `root` with these engagement files and courtside options.
-def make_site(root: Path, projects: dict[str, str], options: str = "") -> Path:
+# A small MkDocs site in `root` with these engagement files and courtside options (by default
+# a board at board/, guarded by the host).
+def make_site(root: Path, projects: dict[str, str], options: str = PROTECTED_BOARD) -> Path:
     (root / "docs").mkdir(parents=True)
     (root / "docs" / "index.md").write_text("# Home\n\nThe studio's public page.\n", encoding="utf-8")
     (root / "projects").mkdir()
@@ -113,7 +117,7 @@ def make_site(root: Path, projects: dict[str, str], options: str = "") -> Path:
 
 
 # Build a crafted site for CRAFTED_TODAY; the site folder.
-def build_crafted(root: Path, projects: dict[str, str], options: str = "") -> Path:
+def build_crafted(root: Path, projects: dict[str, str], options: str = PROTECTED_BOARD) -> Path:
     config = make_site(root, projects, options)
     result = run_build(config, root / "site", today=CRAFTED_TODAY)
     assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
@@ -260,7 +264,7 @@ def test_serve_shows_problems_instead_of_stopping(tmp_path: Path, monkeypatch: p
     site = tmp_path / "site"
     broken_page = (site / "c" / BROKEN_SHARE / "index.html").read_text(encoding="utf-8")
     board = (site / "board" / "index.html").read_text(encoding="utf-8")
-    problems = [str(p) for p in build_board(tmp_path / "projects", date.fromisoformat(CRAFTED_TODAY)).problems]
+    problems = [str(p) for p in evaluate_folder(tmp_path / "projects", date.fromisoformat(CRAFTED_TODAY)).problems]
     assert problems and all(p.startswith("projects/broken.md:8: stages[0].days: ") for p in problems)
     assert "This page has problems" in text_of(broken_page)
     assert "Problems to fix" in text_of(board)
@@ -286,7 +290,7 @@ def test_views_speak_the_engagement_language(tmp_path: Path) -> None:
     xs: dict[str, list[float]] = {}
     for language in ("ar", "en"):
         config = make_site(tmp_path / language, {"tricky.md": TRICKY.replace("fee: 10000", f"fee: 10000\nlanguage: {language}")})
-        board = build_board(config.parent / "projects", today)
+        board = evaluate_folder(config.parent / "projects", today)
         view = client_view(board.snapshots[0])
         expected = "rtl" if language == "ar" else "ltr"
         assert (view.language, view.direction) == (language, expected)

@@ -12,9 +12,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from courtside.core.board import Board, Snapshot, build_board
-from courtside.core.load import Broken, load_portfolio, merge, today_from
+from courtside.core.board import Board
 from courtside.core.problems import Invalid, Problem
+from courtside.core.snapshot import Snapshot
+from courtside.core.validate import Broken, merge
+from courtside.core.values import today_from
+from courtside.sources.folder import evaluate_folder
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -104,12 +107,12 @@ def board_of(tmp_path: Path, files: dict[str, str | bytes], policies: str | None
             target.write_bytes(content)
         else:
             target.write_text(content, encoding="utf-8")
-    return build_board(folder, TODAY)
+    return evaluate_folder(folder, TODAY)
 
 
 def problems_of(tmp_path: Path, engagement: str | bytes, policies: str | None = POLICIES) -> list[Problem]:
     """Every problem of one engagement file (and the policies) on TODAY."""
-    return board_of(tmp_path, {"acme.md": engagement}, policies).portfolio.problems
+    return board_of(tmp_path, {"acme.md": engagement}, policies).problems
 
 
 Expected = tuple[str, int, str, str]  # file, line, field, a part of the message
@@ -127,7 +130,7 @@ def assert_problems(found: list[Problem], expected: list[Expected]) -> None:
 
 def test_the_valid_engagement_has_no_problem(tmp_path):
     board = board_of(tmp_path, {"acme.md": VALID})
-    assert board.portfolio.problems == []
+    assert board.problems == []
     assert [s.id for s in board.snapshots] == ["acme"]
 
 
@@ -337,7 +340,7 @@ def test_done_before_the_stage_could_open_is_found_by_the_board(tmp_path):
     text = edit(text, "    days: 8\n", "    days: 8\n    done: 2026-09-09\n")
     board = board_of(tmp_path, {"acme.md": text})
     assert_problems(
-        board.portfolio.problems,
+        board.problems,
         [(FILE, 18, "stages[1].done", "done 2026-09-09 is before the stage could open (2026-09-11)")],
     )
     assert board.snapshots == [] and [b.id for b in board.broken] == ["acme"]
@@ -367,7 +370,7 @@ def test_yaml_1_1_traps_load_as_meant(tmp_path):
         VALID, "buffer: 25%", "calendar: {country: NO, subdivision: null}\ncommunication: {email_hours: [10:00]}"
     )
     board = board_of(tmp_path, {"acme.md": text})
-    assert board.portfolio.problems == []
+    assert board.problems == []
     terms = board.snapshots[0].terms
     assert terms.communication.email_hours == ["10:00"]
     assert terms.calendar.country == "NO"
@@ -395,7 +398,7 @@ def test_all_problems_of_all_files_in_one_run(tmp_path):
     }
     board = board_of(tmp_path, files)
     assert_problems(
-        board.portfolio.problems,
+        board.problems,
         [
             ("projects/a.md", 16, "stages[1].days", "at least 1"),
             ("projects/b.md", 2, "clent", "did you mean 'client'?"),
@@ -409,7 +412,7 @@ def test_all_problems_of_all_files_in_one_run(tmp_path):
 
 def test_a_share_used_twice_is_an_error_on_the_second_file(tmp_path):
     board = board_of(tmp_path, {"a.md": VALID, "b.md": edit(VALID, "client: Acme", "client: Other")})
-    assert_problems(board.portfolio.problems, [("projects/b.md", 4, "share", "already used by projects/a.md")])
+    assert_problems(board.problems, [("projects/b.md", 4, "share", "already used by projects/a.md")])
     assert [s.id for s in board.snapshots] == ["a"]
     (b,) = board.broken
     assert b.share is None  # the page belongs to a.md
@@ -418,7 +421,7 @@ def test_a_share_used_twice_is_an_error_on_the_second_file(tmp_path):
 def test_a_broken_file_keeps_its_share_and_a_later_file_cannot_take_it(tmp_path):
     board = board_of(tmp_path, {"a.md": edit(VALID, "days: 8", "days: 0"), "b.md": VALID})
     assert_problems(
-        board.portfolio.problems,
+        board.problems,
         [
             ("projects/a.md", 16, "stages[1].days", "at least 1"),
             ("projects/b.md", 4, "share", "already used by projects/a.md"),
@@ -459,7 +462,7 @@ def test_an_engagements_override_errors_point_at_the_engagement(tmp_path):
 def test_another_country_drops_the_inherited_subdivision(tmp_path):
     # The policies say US + CA (line 8); an engagement in Germany must not inherit California.
     board = board_of(tmp_path, {"acme.md": edit(VALID, "buffer: 25%", "calendar:\n  country: DE")})
-    assert board.portfolio.problems == []
+    assert board.problems == []
     calendar = board.snapshots[0].terms.calendar
     assert (calendar.country, calendar.subdivision) == ("DE", None)
 
@@ -474,13 +477,13 @@ def test_a_policies_calendar_error_is_reported_once_not_per_engagement(tmp_path)
     policies = edit(POLICIES, "country: US\n  subdivision: CA", "country: XX")
     other = edit(VALID, "k7p2m9xq4r8t1vzb3hw6", "bbbbbbbbbbbbbbbbbbbb")
     board = board_of(tmp_path, {"a.md": VALID, "b.md": other}, policies)
-    assert_problems(board.portfolio.problems, [(POLICIES_FILE, 7, "calendar.country", "'XX'")])
+    assert_problems(board.problems, [(POLICIES_FILE, 7, "calendar.country", "'XX'")])
 
 
 def test_the_policies_that_are_valid_still_apply(tmp_path):
     policies = edit(edit(POLICIES, "buffer: 20%", "buffer: 20"), "currency: USD", "currency: EUR")
     board = board_of(tmp_path, {"acme.md": edit(VALID, "buffer: 25%\n", "")}, policies)
-    assert [p.field for p in board.portfolio.problems] == ["buffer"]
+    assert [p.field for p in board.problems] == ["buffer"]
     terms = board.snapshots[0].terms
     assert terms.currency == "EUR" and str(terms.buffer) == "0.20"  # EUR kept; buffer back to the default
 
@@ -500,13 +503,16 @@ def test_policies_that_are_a_list(tmp_path):
     )
 
 
-def test_a_folder_named_like_a_file_is_a_problem_or_ignored_not_a_crash(tmp_path):
+def test_a_folder_named_like_a_file_is_a_problem_not_a_crash(tmp_path):
     folder = tmp_path / "projects"
     (folder / "_policies.yml").mkdir(parents=True)
     (folder / "notes.md").mkdir()
     (folder / "acme.md").write_text(VALID, encoding="utf-8")
-    board = build_board(folder, TODAY)
-    assert_problems(board.portfolio.problems, [(POLICIES_FILE, 1, "", "cannot read the file")])
+    board = evaluate_folder(folder, TODAY)
+    not_a_file = "not a regular file (a folder, a pipe or a device); expected a text file"
+    assert_problems(
+        board.problems, [(POLICIES_FILE, 1, "", not_a_file), ("projects/notes.md", 1, "", not_a_file)]
+    )
     assert [s.id for s in board.snapshots] == ["acme"]
 
 
@@ -589,13 +595,13 @@ VALID_FIXTURES = ["share-a", "yaml11-traps"]
 
 
 def broken_board() -> Board:
-    return build_board(FIXTURES, TODAY, label="broken")
+    return evaluate_folder(FIXTURES, TODAY, label="broken")
 
 
 def test_every_broken_fixture_gives_exactly_its_problems():
     board = broken_board()
     expected = [(f"broken/{name}", *problem) for name, problems in BROKEN.items() for problem in problems]
-    assert_problems(board.portfolio.problems, expected)
+    assert_problems(board.problems, expected)
     assert sorted(s.id for s in board.snapshots) == VALID_FIXTURES
     every_file = {p.name for p in FIXTURES.iterdir()}
     assert every_file == set(BROKEN) | {f"{name}.md" for name in VALID_FIXTURES}
@@ -603,7 +609,7 @@ def test_every_broken_fixture_gives_exactly_its_problems():
 
 def test_the_fixture_lines_hold_the_field_they_name():
     # A problem about a field that is written in the file points at the line where it is written.
-    for problem in broken_board().portfolio.problems:
+    for problem in broken_board().problems:
         keys = [part for part in re.split(r"[.\[\]]+", problem.field) if part and not part.isdigit()]
         if not keys or "missing" in problem.message or "comes from" in problem.message:
             continue
@@ -636,20 +642,31 @@ def test_yaml_1_1_fixture_loads_norway_and_text_times():
 )
 def test_a_bad_today_is_a_clear_problem(value, message):
     with pytest.raises(Invalid) as env:
-        today_from("2026-11-20", {"COURTSIDE_TODAY": value}, date(2030, 1, 1))
+        today_from(plugin_today("2026-11-20", {"COURTSIDE_TODAY": value}), date(2030, 1, 1))
     (problem,) = env.value.problems
     assert problem.file == "COURTSIDE_TODAY" and message in problem.message
     with pytest.raises(Invalid) as option:
-        today_from(value, {}, date(2030, 1, 1))
+        today_from(plugin_today(value, {}), date(2030, 1, 1))
     (problem,) = option.value.problems
     assert (problem.file, problem.field) == ("mkdocs.yml", "plugins.courtside.today")
     assert message in problem.message
 
 
+# The plugin's sources of `today`, in its order: the environment, then the option.
+def plugin_today(option, environ):
+    return [
+        ("COURTSIDE_TODAY", "environment variable", environ.get("COURTSIDE_TODAY")),
+        ("mkdocs.yml", "plugins.courtside.today", option),
+    ]
+
+
 def test_today_comes_from_the_environment_then_the_option_then_the_build_date():
-    assert today_from("2026-11-20", {"COURTSIDE_TODAY": " 2026-12-01 "}, date(2030, 1, 1)) == date(2026, 12, 1)
-    assert today_from("2026-11-20", {"COURTSIDE_TODAY": ""}, date(2030, 1, 1)) == date(2026, 11, 20)
-    assert today_from(None, {}, date(2030, 1, 1)) == date(2030, 1, 1)
+    got = today_from(plugin_today("2026-11-20", {"COURTSIDE_TODAY": " 2026-12-01 "}), date(2030, 1, 1))
+    assert got.day == date(2026, 12, 1) and got.source == "environment variable"
+    got = today_from(plugin_today("2026-11-20", {"COURTSIDE_TODAY": ""}), date(2030, 1, 1))
+    assert got.day == date(2026, 11, 20) and got.source == "plugins.courtside.today"
+    assert today_from(plugin_today(None, {}), date(2030, 1, 1)).day == date(2030, 1, 1)
+    assert today_from(plugin_today(None, {}), date(2030, 1, 1)).source is None
 
 
 # -- merge ----------------------------------------------------------------------------------------
@@ -751,15 +768,15 @@ def test_a_damaged_file_gives_a_board_never_an_exception(tmp_path_factory, mutat
     engagement = VALID if damage_policies else mutate(VALID, mutations)
     (folder / "_policies.yml").write_text(policies, encoding="utf-8")
     (folder / "acme.md").write_text(engagement, encoding="utf-8")
-    board = build_board(folder, TODAY, label="projects")
+    board = evaluate_folder(folder, TODAY, label="projects")
     assert isinstance(board, Board)
     assert len(board.snapshots) + len(board.broken) == 1
     sizes = {FILE: engagement.count("\n") + 1, POLICIES_FILE: policies.count("\n") + 1}
-    for problem in board.portfolio.problems:
+    for problem in board.problems:
         assert problem.file in sizes and 1 <= problem.line <= sizes[problem.file], problem
         assert problem.message and not re.search(r"\{[a-z_]+(![rsa])?\}", problem.message), problem
     if board.broken:
-        assert board.broken[0].problems or board.portfolio.problems
+        assert board.broken[0].problems or board.problems
     else:
         assert isinstance(board.snapshots[0], Snapshot)
 
@@ -768,7 +785,7 @@ def test_load_portfolio_keeps_broken_records(tmp_path):
     folder = tmp_path / "projects"
     folder.mkdir()
     (folder / "acme.md").write_text(edit(VALID, "days: 8", "days: 0"), encoding="utf-8")
-    portfolio = load_portfolio(folder)
+    portfolio = evaluate_folder(folder, TODAY)
     (broken,) = portfolio.broken
     assert isinstance(broken, Broken) and broken.client == "Acme Bakery" and broken.share == "k7p2m9xq4r8t1vzb3hw6"
     assert portfolio.problems == broken.problems

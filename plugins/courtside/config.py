@@ -8,6 +8,9 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
+SECRET_PATH_LENGTH = 20
+"""A board path at least this long may stand unguarded: as hard to guess as a share."""
+
 
 class Processes(c.Type[int]):
     """A number of processes: 0 (one per CPU) or more; MkDocs names the option when it is not."""
@@ -26,16 +29,21 @@ class CourtsideConfig(base.Config):
     """Folder of engagement files and `_policies.yml`, relative to `mkdocs.yml`."""
 
     today = c.Optional(c.Type((str, date)))
-    """The date the site is built for (YYYY-MM-DD); `COURTSIDE_TODAY` overrides it."""
+    """The date the site is built for (YYYY-MM-DD); `COURTSIDE_TODAY` overrides it. Leave it
+    out for the real date: a pinned date freezes every page (the build says so in its log)."""
 
     client_dir = c.Type(str, default="c")
     """Folder of the client pages: each lives at `<client_dir>/<share>/`."""
 
     board = c.Type(bool, default=True)
-    """Publish the status board; `false` writes the client pages alone (safe on any host)."""
+    """`false`: no board at all, not even in `mkdocs serve`."""
 
-    board_path = c.Type(str, default="board")
-    """Where the board and `board.json` go; make it a secret on a host without access control."""
+    board_path = c.Optional(c.Type(str))
+    """Where `mkdocs build` publishes the board and `board.json`; unset (the default), a build
+    publishes no board at all. `mkdocs serve` always shows it (at `board/` when unset)."""
+
+    board_protected = c.Type(bool, default=False)
+    """`true`: the host guards `board_path` (basic auth, Cloudflare Access), so a short path is fine."""
 
     jobs = Processes()
     """Processes that write the client pages in `mkdocs build`: 0 (the default) is one per CPU."""

@@ -1,14 +1,13 @@
-"""The MkDocs plugin: adapts the core to MkDocs events, and nothing more.
+"""The MkDocs plugin: adapts the build (`build.py`) to MkDocs events, and nothing more.
 
-- `on_config`: check the options.
-- `on_pre_build`: load and compute every engagement (errors abort a build; `serve` shows
-  them); in `mkdocs build`, worker processes start on the client pages first.
-- `on_files`: the board's page and the plugin's stylesheets; workers may now write.
-- `on_page_*`: the board gets its template and view model.
+- `on_config`: check the options, settle `today` (and say so when it is not the real date).
+- `on_pre_build`: before MkDocs empties the site folder, every engagement is evaluated, its
+  client page and calendar rendered into the stage, and the board's files too; any problem
+  stops a build here, leaving the published site as it was (`serve` shows the problems).
+- `on_files`: the board's page (only when there is a board) and the plugin's stylesheets.
+- `on_page_*`: the board gets its template and its view model.
 - `on_template_context` / `on_post_build`: keep the board out of the sitemap and the search
-  index; write `board.json` (with `reminders`), the studio's calendar, and the client pages
-  with their `calendar.ics` (publish/pages.py: not MkDocs pages, so no other plugin sees
-  them), joining the workers.
+  index; link the staged client pages, calendars and board files into the site; `_headers`.
 """
 
 from __future__ import annotations
@@ -16,8 +15,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import threading
-from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,45 +26,46 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .config import CourtsideConfig
-from .core.board import Board, Snapshot, build_board, write_board_json
-from .core.load import Memo, today_from
+from .build import BOARD_KEY, BuildFailed, PageOptions, ServeMemo, build_engagements, page_of
+from .config import SECRET_PATH_LENGTH, CourtsideConfig
 from .core.problems import Invalid
-from .publish.i18n import clear_missing, record_missing, report_missing
+from .core.snapshot import Snapshot
+from .core.values import Today, today_from
+from .publish.i18n import clear_missing, report_missing
 from .serve_cache import ServeCache, site_signature
+from .stage import Stage
 
 if TYPE_CHECKING:
+    from .core.board import Board
     from .publish.pages import ClientPage, PageWriter
-    from .workers import Gate, Shared
 
 log = logging.getLogger("mkdocs.plugins.courtside")
 PACKAGE = Path(__file__).parent
+SERVE_BOARD = "board"  # where `mkdocs serve` shows the board when no `board_path` is set
 
 
 class CourtsidePlugin(BasePlugin[CourtsideConfig]):
     supports_multiple_instances = False
 
-    # Nothing is loaded yet: `on_config` fills the board on every build.
+    # Nothing is loaded yet: `on_pre_build` fills the board on every build.
     def __init__(self) -> None:
         self.serving = False
         self.board: Board | None = None
         self.board_uri: str | None = None
+        self.board_path: str | None = None  # the board's folder in this build; None: no board
         self.projects: Path | None = None
-        self._writing: Shared | None = None  # client pages, calendars, board.json under way
-        self._writer: PageWriter | None = None  # renders and writes client pages
-        self._gate: Gate | None = None  # holds workers back until the site folder is emptied
-        self._jobs = 1  # processes writing client pages
-        self.today = date.today()
-        self._mails: list | None = None  # reminders of the current build
-        self._pages: list[ClientPage] | None = None  # client pages of the current build
-        self._site: Path | None = None  # the site folder of the build under way
-        # `mkdocs serve` only (docs/performance.md, target (d)): what the previous builds computed.
-        self._memo: Memo | None = None  # parsed, validated and computed engagements
-        self._cache = ServeCache()  # pages, board.json texts and compiled templates
+        self.today = Today(date.today(), None)
+        self._pages: list[ClientPage] = []  # client pages of this build
+        self._mails: list = []  # reminders due today, with their messages
+        self._stage: Stage | None = None
+        self._memo: ServeMemo | None = None  # `mkdocs serve` only: results of earlier builds
+        self._cache = ServeCache()  # `mkdocs serve` only: compiled templates, board.json texts
 
-    # Remember whether we serve: then invalid files are shown, not fatal.
+    # Remember whether we serve: then invalid files are shown, not fatal, and the board is shown.
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        if self.serving:
+            self._memo = ServeMemo()
 
     # Check the options; the engagements are loaded in `on_pre_build`, once every plugin's
     # `on_config` has run (the client pages use the final Markdown extensions and theme).
@@ -77,63 +75,87 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         if not self.projects.is_dir():
             raise PluginError(f"courtside: the projects folder {self.projects} does not exist")
         try:
-            self.today = today_from(self.config.today, dict(os.environ), date.today())
+            self.today = today_from(
+                [
+                    ("COURTSIDE_TODAY", "environment variable", os.environ.get("COURTSIDE_TODAY")),
+                    ("mkdocs.yml", "plugins.courtside.today", self.config.today),
+                ],
+                date.today(),
+            )
         except Invalid as exc:
             raise PluginError(f"courtside: {exc}") from None
-        self._check_paths()
-        if self.serving and self._memo is None:
-            self._memo = Memo()
+        if self.today.source is not None and self.today.day != date.today():
+            log.info(
+                "courtside: every date is computed as of %s (set by %s), not today's date %s: "
+                "the pages show that day",
+                self.today.day.isoformat(),
+                self.today.source,
+                date.today().isoformat(),
+            )
+        self.board_path = self._board_path()
         config.theme.dirs.append(str(PACKAGE / "templates"))
         return config
 
-    # The board's page and the stylesheets (client pages are written in `on_post_build`).
-    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        assert self.board is not None
-        if self.serving:
-            self._cache.signature = self._site_signature(files, config)
-        for asset in sorted((PACKAGE / "assets" / "courtside").glob("*.css")):
-            files.append(File.generated(config, f"assets/courtside/{asset.name}", abs_src_path=str(asset)))
-        self.board_uri = None
-        if self.config.board:
-            self.board_uri = f"{self.config.board_path.strip('/')}/index.md"
-            files.append(File.generated(config, self.board_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
-        if self._gate is not None:  # MkDocs has emptied the site folder: workers may write
-            self._gate.open(self._jobs - 1)
-            self._gate = None
-        return files
-
-    # Load, validate and compute every engagement (errors stop a build; `serve` shows them).
-    # `mkdocs build`: worker processes start on the client pages first (see `_start_workers`).
-    # Serve: set the last build's client pages aside before MkDocs empties the site folder.
+    # Before MkDocs empties the site folder: every engagement evaluated and its page rendered
+    # into the stage, the merge step, the board's files. Problems stop a build here.
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        from .publish.mailto import reminder_mails
+
         assert self.projects is not None
-        self._site = Path(config.site_dir)
-        self._mails, self._pages = None, None
         clear_missing()  # report only what this build showed in English
-        if self.serving:
-            self._cache.set_aside(self._site, self._site / self.config.client_dir.strip("/"))
-        label = self.config.projects.rstrip("/")
-        self._writer = self._page_writer(config)
-        self._writing = self._start_workers(config, label)
-        self.board = build_board(self.projects, self.today, label=label, memo=self._memo if self.serving else None)
-        problems = self.board.portfolio.problems
+        site = Path(config.site_dir)
+        self._stage = Stage(site)
+        if not self.serving or not self._memo or not self._memo.results:
+            self._stage.reset()
+        options = PageOptions(
+            self.config.client_dir.strip("/"), config.site_url, config.use_directory_urls, self.serving
+        )
+        signature = self._site_signature(config) if self.serving else b""
+        try:
+            built = build_engagements(
+                self.projects,
+                self.config.projects.rstrip("/"),
+                self.today.day,
+                self._page_writer(config),
+                self._stage,
+                options,
+                self.config.jobs,
+                self._memo,
+                signature,
+            )
+        except BuildFailed as exc:
+            raise PluginError(f"courtside: writing the client pages failed: {exc}") from None
+        self.board = built.board
+        problems = self.board.problems
         if problems:
             listing = "\n".join(f"  {p}" for p in problems)
             message = f"courtside: {len(problems)} problem(s) in the engagements:\n{listing}"
             if not self.serving:
-                raise PluginError(message)  # MkDocs then calls `on_build_error`: workers stop
+                raise PluginError(message)  # MkDocs then calls `on_build_error`
             log.error(message)
+        items = [*self.board.snapshots, *(b for b in self.board.broken if b.share)]
+        self._pages = [page for item in items if (page := page_of(item, options)) is not None]
+        self._mails = reminder_mails(self.board, self.page_urls())
+        if self.board_path is not None:
+            self._stage_board_files()
+        log.info("courtside: %d client page(s) written by %d process(es)", len(self._pages), built.processes)
 
-    # After a failed build: stop the workers; serve: render everything again next time.
+    # After a failed build: the stage goes (a build), or is not trusted next time (serve).
     def on_build_error(self, *, error: Exception) -> None:
-        if self._writing is not None:
-            self._writing.abandon()
-            self._writing = None
-        if self._gate is not None:
-            self._gate.close()
-            self._gate = None
-        if self.serving:
-            self._cache.forget(self._site)
+        if self._memo is not None:
+            self._memo.clear()
+        if self._stage is not None:
+            self._stage.remove()
+
+    # The board's page and the stylesheets (client pages are not MkDocs pages at all).
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        for asset in sorted((PACKAGE / "assets" / "courtside").glob("*.css")):
+            files.append(File.generated(config, f"assets/courtside/{asset.name}", abs_src_path=str(asset)))
+        self.board_uri = None
+        if self.board_path is not None:
+            self.board_uri = f"{self.board_path}/index.md"
+            files.append(File.generated(config, self.board_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
+        return files
 
     # Serve: templates compiled by the previous build are not compiled again (about 0.4 s).
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -159,7 +181,9 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
 
         assert self.board is not None
         if page.file.src_uri == self.board_uri:
-            view = board_view(self.board, self.links(page, config), self.reminder_mails(config))
+            up = "../" * page.url.count("/")
+            links = {ident: up + path for ident, path in self.page_paths().items()}
+            view = board_view(self.board, links, self._mails)
             context.update(view.jinja_globals())
             context["courtside"] = view
         return context
@@ -170,10 +194,11 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
             context["pages"] = [f for f in context["pages"] if not self.private(f.src_uri)]
         return context
 
-    # After MkDocs' pages: scrub the search index, blank `c/`, write the client pages and
-    # calendars, the studio calendar and board.json.
+    # After MkDocs' pages: scrub the search index, put the staged files in place, `_headers`.
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        assert self.board is not None
+        from .publish.host_rules import HEADERS_FILE, headers_text
+
+        assert self._stage is not None
         site = Path(config.site_dir)
         self._scrub_search_index(site)
         client_dir = site / self.config.client_dir.strip("/")
@@ -184,12 +209,17 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
             "<title>Not found</title><p>Nothing here.</p>\n",
             encoding="utf-8",
         )
-        if self.config.board:
-            self._write_board_json(site, config)
-            self._write_studio_calendar(site, config)
-        self._write_client_pages(config)
-        if self.serving:
-            self._cache.put_back(site, client_dir)
+        keys = [page.item.id for page in self._pages]
+        if self.board_path is not None:
+            keys.append(BOARD_KEY)
+        self._stage.publish(site, keys)
+        # A secret board path is not named in `_headers`: a host that serves the file as it is
+        # (GitHub Pages, a bucket) would give the secret away. The board's own meta tags say
+        # noindex and no-referrer.
+        guarded = self.board_path if self.config.board_protected or self.serving else None
+        (site / HEADERS_FILE).write_text(headers_text(self.config.client_dir.strip("/"), guarded), encoding="utf-8")
+        if not self.serving:
+            self._stage.remove()
         report_missing(log)  # a page that fell back to English for want of a translation
 
     # Rebuild when an engagement is saved.
@@ -200,6 +230,36 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
 
     # -- helpers ---------------------------------------------------------------------------
 
+    # Where the board goes in this build (None: nowhere), after checking the options:
+    # `client_dir` and the board's folder must be folders of their own, and a build publishes
+    # the board only at a `board_path`, long and random unless the host guards it.
+    def _board_path(self) -> str | None:
+        client_dir = self.config.client_dir.strip("/")
+        if not client_dir:
+            raise PluginError("courtside: `client_dir` must name a folder, such as c")
+        if not self.config.board:
+            return None
+        given = self.config.board_path.strip("/") if self.config.board_path is not None else None
+        if given is None and not self.serving:
+            return None
+        board_path = given or SERVE_BOARD
+        if not board_path:
+            raise PluginError("courtside: `board_path` must name a folder, such as board")
+        inside = (board_path + "/").startswith(client_dir + "/") or (client_dir + "/").startswith(board_path + "/")
+        if inside:
+            raise PluginError(
+                f"courtside: `board_path` ({board_path}) and `client_dir` ({client_dir}) must be "
+                "separate folders, neither inside the other"
+            )
+        if given is not None and not self.serving and len(given) < SECRET_PATH_LENGTH and not self.config.board_protected:
+            raise PluginError(
+                f"courtside: `board_path: {given}` would publish every client, amount and link at a "
+                f"guessable address; set `board_protected: true` if your host guards /{given}/ "
+                f"(docs/guide/publishing.md), or use a secret path of {SECRET_PATH_LENGTH} characters "
+                "or more, or leave `board_path` out to publish no board"
+            )
+        return board_path
+
     # The client pages' writer: the theme's templates as MkDocs makes them (`custom_dir`
     # first) and the site's Markdown extensions, both final once every `on_config` has run.
     def _page_writer(self, config: MkDocsConfig) -> PageWriter:
@@ -208,168 +268,49 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         env = config.theme.get_env()
         if self.serving:
             env.bytecode_cache = self._cache.bytecode
-        return PageWriter(Path(config.site_dir), env, config.markdown_extensions, config.mdx_configs, self.serving)
+        return PageWriter(env, config.markdown_extensions, config.mdx_configs, self.serving)
 
-    # `mkdocs build` on a machine with several CPUs (docs/performance.md): before this process
-    # loads every engagement, worker processes start taking the engagement files a few at a
-    # time, each loading its files and rendering their client pages (a page needs its own
-    # engagement only), held back from writing until MkDocs has emptied the site folder
-    # (`on_files`). This process joins them once MkDocs' own pages are done (`on_post_build`).
-    # Forked before the load, a worker holds only what it loads: memory stays low. A file
-    # with a problem gets no page from a worker: the build stops anyway.
-    def _start_workers(self, config: MkDocsConfig, label: str) -> Shared | None:
-        from .core.board import snapshot
-        from .core.load import Loaded, engagement_files, load_file, read_setting
-        from .publish.i18n import missing_translations
-        from .publish.pages import client_pages
-        from .workers import Gate, Shared, jobs_for
-
-        assert self.projects is not None and self._writer is not None
-        self._jobs = 1
-        # Only a process with no other thread may fork (and Windows cannot).
-        if self.serving or threading.active_count() > 1 or not hasattr(os, "fork"):
-            return None
-        paths = engagement_files(self.projects)
-        jobs = self.config.jobs or jobs_for(len(paths), 0, at_least=100)  # a fork costs some pages
-        self._jobs = max(1, min(jobs, len(paths)))
-        if self._jobs == 1:
-            return None
-        setting, today, writer, gate = read_setting(self.projects, label), self.today, self._writer, Gate()
-        client_dir, site_url, directory_urls = self.config.client_dir.strip("/"), config.site_url, config.use_directory_urls
-
-        def in_worker(chunk: Sequence[Path]) -> dict[str, list[str]]:
-            snaps = []
-            for path in chunk:
-                loaded = load_file(setting, path)
-                result = snapshot(loaded, today) if isinstance(loaded, Loaded) else loaded
-                if isinstance(result, Snapshot):
-                    snaps.append(result)
-            rendered = [writer.render(page) for page in client_pages(snaps, client_dir, site_url, directory_urls)]
-            if gate.wait():
-                for files in rendered:
-                    writer.save(files)
-            return missing_translations()
-
-        self._gate = gate
-        return Shared(paths, self._jobs, in_worker)
-
-    # Write the client pages and their calendars: here alone, or with the workers (which
-    # take engagement files; this process writes the pages of the files they left).
-    def _write_client_pages(self, config: MkDocsConfig) -> None:
-        from .workers import WorkerFailed
-
-        assert self._writer is not None
-        writer, pages = self._writer, self.client_pages(config)
-        if self.serving:  # pages whose engagement and site did not change stay as they are
-            self._cache.keep_engagements({page.item.id for page in pages})
-            pages = [page for page in pages if not self._cache.keep(page)]
-        if self._writing is None:
-            found = [writer.write(pages)]
-        else:
-            by_id = {page.item.id: page for page in pages}
-            writing, self._writing = self._writing, None
-            try:
-                found = writing.finish(lambda chunk: writer.write([by_id[p.stem] for p in chunk if p.stem in by_id]))
-            except WorkerFailed as exc:
-                raise PluginError(f"courtside: writing the client pages failed: {exc}") from None
-        for missed in found:
-            record_missing(missed)
-        if self.serving:
-            for page in pages:
-                self._cache.wrote(page)
-        log.info("courtside: %d client page(s) written by %d process(es)", len(pages), self._jobs)
-
-    # `board.json`, streamed one engagement at a time (docs/performance.md: memory).
-    def _write_board_json(self, site: Path, config: MkDocsConfig) -> None:
+    # `board.json` (streamed one engagement at a time) and the studio's calendar, into the stage.
+    def _stage_board_files(self) -> None:
+        from .publish.board_json import write_board_json
+        from .publish.ical import CALENDAR_FILE, write_internal_calendar
         from .publish.mailto import reminders_json
 
-        assert self.board is not None
-        target = site / self.config.board_path.strip("/") / "board.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        links = self.page_paths(config)
-        reminders = reminders_json(self.reminder_mails(config))
-        with target.open("w", encoding="utf-8") as out:
-            write_board_json(out, self.board, links, reminders, self._cache.engagement_text if self.serving else None)
-
-    # `<board_path>/calendar.ics`: every engagement's dates, for the studio.
-    def _write_studio_calendar(self, site: Path, config: MkDocsConfig) -> None:
-        from .publish.ical import CALENDAR_FILE, write_internal_calendar
-
-        assert self.board is not None
-        target = site / self.config.board_path.strip("/") / CALENDAR_FILE
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("wb") as out:  # one engagement at a time: bounded memory
-            write_internal_calendar(out, self.board, self.page_urls(config))
+        assert self.board is not None and self._stage is not None and self.board_path is not None
+        folder = self._stage.root / BOARD_KEY / self.board_path
+        self._stage.drop(BOARD_KEY)
+        folder.mkdir(parents=True)
+        with (folder / "board.json").open("w", encoding="utf-8") as out:
+            texts = self._cache.engagement_text if self.serving else None
+            write_board_json(out, self.board, self.page_paths(), reminders_json(self._mails), texts)
+        with (folder / CALENDAR_FILE).open("wb") as out:  # one engagement at a time: bounded memory
+            write_internal_calendar(out, self.board, self.page_urls())
 
     # Serve: a hash of everything a client page shows besides its engagement (serve_cache.py).
-    def _site_signature(self, files: Files, config: MkDocsConfig) -> bytes:
-        assert self.board is not None
+    def _site_signature(self, config: MkDocsConfig) -> bytes:
         # `mkdocs serve -f mkdocs.yml` gives a relative path for the first build, absolute ones after.
         config_file = os.path.abspath(config.config_file_path) if config.config_file_path else None
-        folders = [PACKAGE / "templates", PACKAGE / "assets", PACKAGE / "locale"]
+        folders = [PACKAGE / "templates", PACKAGE / "assets", PACKAGE / "locale", Path(config.docs_dir)]
         if config.theme.custom_dir:
             folders.append(Path(config.theme.custom_dir))
         return site_signature(
-            self.board.today,
             self.config.items(),
             config_file,
             (config.site_url, config.use_directory_urls, repr(config.markdown_extensions), repr(config.mdx_configs)),
-            ((file.src_uri, file.abs_src_path) for file in files),
             folders,
         )
-
-    # `client_dir` and `board_path` must be folders of their own (not the site root, not nested).
-    def _check_paths(self) -> None:
-        client_dir = self.config.client_dir.strip("/")
-        board_path = self.config.board_path.strip("/")
-        if not client_dir:
-            raise PluginError("courtside: `client_dir` must name a folder, such as c")
-        if self.config.board:
-            if not board_path:
-                raise PluginError("courtside: `board_path` must name a folder, such as board")
-            inside = (board_path + "/").startswith(client_dir + "/") or (client_dir + "/").startswith(board_path + "/")
-            if inside:
-                raise PluginError(
-                    f"courtside: `board_path` ({board_path}) and `client_dir` ({client_dir}) must be "
-                    "separate folders, neither inside the other"
-                )
 
     # Whether a page is private: the board (client pages are no MkDocs pages at all).
     def private(self, src_uri: str) -> bool:
         return src_uri == self.board_uri
 
-    # Every client page of this build: one per engagement with a share, valid or not.
-    def client_pages(self, config: MkDocsConfig) -> list[ClientPage]:
-        from .publish.pages import client_pages
-
-        assert self.board is not None
-        if self._pages is None:
-            items = [*self.board.snapshots, *self.board.broken]
-            client_dir = self.config.client_dir.strip("/")
-            self._pages = client_pages(items, client_dir, config.site_url, config.use_directory_urls)
-        return self._pages
-
-    # The reminders due today with their mailto: links, computed once per build (board and json).
-    def reminder_mails(self, config: MkDocsConfig) -> list:
-        from .publish.mailto import reminder_mails
-
-        if self._mails is None:
-            assert self.board is not None
-            self._mails = reminder_mails(self.board, self.page_urls(config))
-        return self._mails
-
     # Engagement id -> absolute client page URL, for calendars and e-mails (None without `site_url`).
-    def page_urls(self, config: MkDocsConfig) -> dict[str, str | None]:
-        return {p.item.id: p.canonical_url for p in self.client_pages(config) if isinstance(p.item, Snapshot)}
+    def page_urls(self) -> dict[str, str | None]:
+        return {p.item.id: p.canonical_url for p in self._pages if isinstance(p.item, Snapshot)}
 
     # Engagement id -> its client page's path from the site root (board.json's `link`).
-    def page_paths(self, config: MkDocsConfig) -> dict[str, str]:
-        return {p.item.id: p.url for p in self.client_pages(config) if isinstance(p.item, Snapshot)}
-
-    # Engagement id -> link to its client page, relative to `page` (the board).
-    def links(self, page: Page, config: MkDocsConfig) -> dict[str, str]:
-        up = "../" * page.url.count("/")
-        return {ident: up + path for ident, path in self.page_paths(config).items()}
+    def page_paths(self) -> dict[str, str]:
+        return {p.item.id: p.url for p in self._pages if isinstance(p.item, Snapshot)}
 
     def _scrub_search_index(self, site: Path) -> None:
         """Whatever the search plugin, private pages must not be in its index."""
@@ -378,10 +319,9 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
             return
         data = json.loads(index.read_text(encoding="utf-8"))
         private_prefixes = [self.config.client_dir.strip("/") + "/"]
-        if self.config.board:
-            private_prefixes.append(self.config.board_path.strip("/") + "/")
+        if self.board_path is not None:
+            private_prefixes.append(self.board_path + "/")
         data["docs"] = [
             d for d in data.get("docs", []) if not any(d.get("location", "").startswith(p) for p in private_prefixes)
         ]
         index.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-

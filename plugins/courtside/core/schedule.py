@@ -12,9 +12,14 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
+from typing import TYPE_CHECKING
 
 from .model import Engagement, Stage
+from .problems import Problem
 from .workcal import FIRST, LAST, OutOfRange, WorkCalendar
+
+if TYPE_CHECKING:
+    from .validate import Origin
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,17 +265,13 @@ def schedule(terms: Engagement, cal: WorkCalendar, today: date) -> Schedule:
     )
 
 
-Found = list[tuple[tuple[str | int, ...], str]]
-"""Problems as (field path, message), for the caller to place in its file."""
-
-
-def _could_open(stages: list[Stage], promise: list[Link] | None) -> Found:
+def _could_open(stages: list[Stage], promise: list[Link] | None, origin: Origin) -> list[Problem]:
     """A `done` before its stage could open (in the promise chain) is a typo, not a schedule."""
-    found: Found = []
+    found: list[Problem] = []
     for index, (stage, link) in enumerate(zip(stages, promise or (), strict=False)):
         if stage.done is not None and stage.done < link.opens:
             found.append(
-                (
+                origin.problem(
                     ("stages", index, "done"),
                     f"done {stage.done} is before the stage could open ({link.opens}); "
                     "record `started` if the work really began earlier",
@@ -279,14 +280,14 @@ def _could_open(stages: list[Stage], promise: list[Link] | None) -> Found:
     return found
 
 
-def could_open_problems(terms: Engagement, plan: Schedule) -> Found:
-    """A `done` before its stage could open is a typo, not a schedule (field path, message)."""
+def could_open_problems(terms: Engagement, plan: Schedule, origin: Origin) -> list[Problem]:
+    """A `done` before its stage could open is a typo, not a schedule."""
     promise = [stage_plan.promise for stage_plan in plan.stages]
-    return _could_open(terms.stages, None if None in promise else promise)  # type: ignore[arg-type]
+    return _could_open(terms.stages, None if None in promise else promise, origin)  # type: ignore[arg-type]
 
 
-def date_problems(terms: Engagement, cal: WorkCalendar, today: date) -> Found:
-    """`could_open_problems(terms, schedule(terms, cal, today))`, from the promise chain alone.
+def date_problems(terms: Engagement, cal: WorkCalendar, today: date, origin: Origin) -> list[Problem]:
+    """`could_open_problems(terms, schedule(terms, cal, today), origin)`, from the promise chain alone.
 
     For `courtside check`, which needs the problems, not the dates: a third of the work
     of `schedule`. It raises OutOfRange exactly when `schedule` does: the target chain
@@ -295,10 +296,9 @@ def date_problems(terms: Engagement, cal: WorkCalendar, today: date) -> Found:
     restarts) is due `sum(promised) - 1` working days after the start, so one `add` says
     whether it fits. With `today` outside FIRST..LAST, or when a date does not fit,
     `schedule` itself runs, so the exception and its message are the ones it gives.
-    The build (`board.snapshot`) reports that exception as `does_not_fit(exc)`.
     """
     if not FIRST <= today <= LAST:
-        return could_open_problems(terms, schedule(terms, cal, today))
+        return could_open_problems(terms, schedule(terms, cal, today), origin)
     try:
         start = start_date(terms, cal)
         if start is None:
@@ -308,10 +308,5 @@ def date_problems(terms: Engagement, cal: WorkCalendar, today: date) -> Found:
         if sum(promised) > 1:
             cal.add(start, sum(promised) - 1)  # the baseline's final due
     except OutOfRange:
-        return could_open_problems(terms, schedule(terms, cal, today))
-    return _could_open(terms.stages, promise)
-
-
-def does_not_fit(exc: OutOfRange) -> tuple[tuple[str | int, ...], str]:
-    """A schedule that runs past the supported dates, as a problem of the stages."""
-    return ("stages",), f"the schedule does not fit the calendar: {exc}"
+        return could_open_problems(terms, schedule(terms, cal, today), origin)
+    return _could_open(terms.stages, promise, origin)

@@ -54,9 +54,10 @@ from ..core.schedule import deposit_paid
 from .i18n import Speech, speech_for
 
 if TYPE_CHECKING:
-    from ..core.board import Board, Snapshot
+    from ..core.board import Board
     from ..core.money import PaymentPlan
     from ..core.schedule import StagePlan
+    from ..core.snapshot import Snapshot
 
 PRODID = "-//Courtside//Courtside calendar 1.0//EN"
 UID_DOMAIN = "courtside.invalid"
@@ -385,7 +386,7 @@ def _internal_parts(
     board: Board, page_urls: dict[str, str | None] | None
 ) -> tuple[CalendarHead, Iterator[list[DueEvent]]]:
     """The studio calendar's head, and its events engagement by engagement (in id order)."""
-    policies = board.portfolio.policies
+    policies = board.policies
     speech = speech_for(policies.language)
     urls = page_urls or {}
     name = speech.gettext("%(studio)s: every engagement", studio=policies.studio.name)

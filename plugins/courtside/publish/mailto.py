@@ -162,7 +162,7 @@ def reminder_mail(rem: Reminder, page_url: str | None, sender: str, studio: str,
 # Every reminder due on the board's day; `page_urls` maps engagement id -> absolute client page URL.
 def reminder_mails(board: Board, page_urls: dict[str, str | None] | None = None) -> list[ReminderMail]:
     page_urls = page_urls or {}
-    board_speech = speech_for(board.portfolio.policies.language)
+    board_speech = speech_for(board.policies.language)
     by_id = {s.id: s for s in board.snapshots}
     mails = []
     for rem in due_reminders(board):

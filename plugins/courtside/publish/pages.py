@@ -6,24 +6,23 @@ the other plugins at all: it is private, so search, the sitemap, social cards or
 listings have no business seeing it. Here each page is rendered with the site's own Markdown
 extensions and the theme's jinja environment (a `custom_dir` still overrides
 `courtside/client.html`), in a fraction of a MkDocs page's time, and pages are independent of
-one another, so `mkdocs build` shares them between processes (docs/performance.md).
+one another, so `mkdocs build` shares them between processes (docs/performance.md). They
+are rendered into the build's stage (`stage.py`), never straight into the site.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urljoin
 
 import markdown
 from jinja2 import Environment
 from mkdocs.utils import get_relative_url
 
-from ..core.board import Snapshot
-from ..core.load import Broken
+from ..core.pipeline import Broken
+from ..core.snapshot import Snapshot
 from . import views
-from .i18n import missing_translations
 from .ical import CALENDAR_FILE, calendar_links, client_calendar_bytes
 
 TEMPLATE = "courtside/client.html"
@@ -86,18 +85,16 @@ def client_pages(
 
 
 class PageWriter:
-    """Renders client pages and writes them, with their calendars, into a site folder."""
+    """Renders client pages, with their calendars."""
 
     # `markdown_extensions` and `extension_configs` are the site's (`mkdocs.yml`).
     def __init__(
         self,
-        site: Path,
         env: Environment,
         markdown_extensions: list,
         extension_configs: dict,
         serving: bool = False,
     ) -> None:
-        self.site = site
         self.template = env.get_template(TEMPLATE)
         # One converter for every page (`reset` between them): MkDocs makes one per page, which
         # costs as much as converting a short page.
@@ -117,17 +114,3 @@ class PageWriter:
         if isinstance(item, Snapshot):
             files.append((page.calendar_path, client_calendar_bytes(item, page.canonical_url)))
         return files
-
-    # Write files made by `render`.
-    def save(self, files: list[tuple[str, bytes]]) -> None:
-        for path, data in files:
-            target = self.site / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-
-    # Write `pages`; returns the translations they missed (language -> messages), for the
-    # build to report (a worker process's own record would be lost).
-    def write(self, pages: Sequence[ClientPage]) -> dict[str, list[str]]:
-        for page in pages:
-            self.save(self.render(page))
-        return missing_translations()

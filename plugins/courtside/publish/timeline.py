@@ -17,8 +17,8 @@ from datetime import date, timedelta
 
 from markupsafe import Markup, escape
 
-from ..core.board import Snapshot
 from ..core.schedule import StagePlan
+from ..core.snapshot import Snapshot
 from .i18n import Speech
 
 WIDTH = 960  # viewBox units; the SVG scales to its container

@@ -19,12 +19,14 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..core.board import Board, Snapshot, totals
-from ..core.load import Broken
-from ..core.model import LANGUAGES, Person, pick_texts
+from ..core.board import Board, totals
+from ..core.model import Person
 from ..core.money import PaymentPlan
+from ..core.pipeline import Broken
 from ..core.problems import Problem
 from ..core.schedule import StagePlan
+from ..core.snapshot import Snapshot
+from ..core.values import LANGUAGES, pick_texts
 from .i18n import Speech, speech_for
 from .ical import CalendarLinks
 from .timeline import board_timeline, proposal_timeline, stage_timeline
@@ -838,11 +840,11 @@ def _record(board: Board, speech: Speech) -> list[Fact]:
     """The under-promise record: our stages delivered on or before the promised date."""
     _ = speech.gettext
     summary = totals(board)
-    delivered = summary["our_stages_delivered"]
+    delivered = summary.our_stages_delivered
     if not delivered:
         return [Fact(_("Our stages delivered"), speech.number(0))]
-    on_time = summary["delivered_on_time"]
-    share = Decimal(str(summary["on_time_share"]))
+    on_time = summary.delivered_on_time
+    share = summary.on_time_share
     facts = [
         Fact(_("Our stages delivered"), speech.number(delivered)),
         Fact(
@@ -850,8 +852,8 @@ def _record(board: Board, speech: Speech) -> list[Fact]:
             _("%(count)s (%(share)s)", count=speech.number(on_time), share=speech.percent(share)),
         ),
     ]
-    if summary["average_days_early"] is not None:
-        early = Decimal(str(summary["average_days_early"]))
+    if summary.average_days_early is not None:
+        early = summary.average_days_early
         facts.append(
             Fact(_("Average days early"), _("%(days)s working days", days=speech.number(early)))
         )
@@ -872,12 +874,12 @@ def board_view(board: Board, links: dict[str, str], reminders: list[Any] | None 
     money = [
         MoneyTotal(
             currency=code,
-            outstanding=speech.money(Decimal(sums["outstanding"]), code),
-            overdue=speech.money(Decimal(sums["overdue"]), code),
-            late_fees=speech.money(Decimal(sums["late_fees"]), code),
-            credit=speech.money(Decimal(sums["credit"]), code),
+            outstanding=speech.money(sums.outstanding, code),
+            overdue=speech.money(sums.overdue, code),
+            late_fees=speech.money(sums.late_fees, code),
+            credit=speech.money(sums.credit, code),
         )
-        for code, sums in summary["money"].items()
+        for code, sums in summary.money.items()
     ]
     active = [s for s in ordered if s.schedule.state in ("active", "scheduled", "on-hold")]
     in_broken = {p for broken in board.broken for p in broken.problems}
@@ -898,6 +900,6 @@ def board_view(board: Board, links: dict[str, str], reminders: list[Any] | None 
             )
             for b in board.broken
         ],
-        problems=_problem_lines([p for p in board.portfolio.problems if p not in in_broken]),
+        problems=_problem_lines([p for p in board.problems if p not in in_broken]),
         reminders=list(reminders or []),
     )

@@ -1,36 +1,31 @@
-"""Read `projects/`: every engagement merged over `_policies.yml`, validated.
+"""Validation: an engagement's text merged over the policies, checked field by field and across fields.
 
-All problems of all files are collected; nothing stops at the first. A file with problems
-is kept as a `Broken` record (id, the share if readable, its problems) so the site can
-still show what is wrong during `mkdocs serve`.
+Text in, a `Loaded` engagement (valid terms, body, working-day calendar) or a `Broken` one
+(every problem found, and what could still be read: id, share, client, project) out. No
+file is opened here: the text comes from `pipeline.Source` (a folder, a git commit, a test).
+All problems of a file are collected; nothing stops at the first.
 """
 
 from __future__ import annotations
 
 import difflib
-import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from pydantic_core import PydanticCustomError
 
 from .model import (
     ENGAGEMENT_KEYS,
     POLICY_KEYS,
-    SHARE_PATTERN,
     CalendarPolicy,
     Engagement,
     Policies,
-    _kind_of,
-    parse_iso_date,
-    shown,
 )
 from .problems import Invalid, Problem, field_name
+from .values import SHARE_PATTERN, BadValue, kind_of, parse_iso_date, shown
 from .workcal import (
     WorkCalendar,
     calendar_for,
@@ -44,8 +39,9 @@ POLICIES_FILE = "_policies.yml"
 
 
 @dataclass(frozen=True, slots=True)
-class Source:
-    """Where an engagement's values came from, to point errors at the right line."""
+class Origin:
+    """Where an engagement's values came from (its file's lines, the policies' lines), to point
+    a problem at the right line."""
 
     file: str
     located: Located
@@ -61,9 +57,9 @@ class Source:
                 return self.policies_file, self.policies.line_of(path)
         return self.file, self.located.line_of(path)
 
-    def without_lines(self) -> Source:
+    def without_lines(self) -> Origin:
         """The same source with no line but the top one: for when no problem can come any more."""
-        return Source(self.file, Located({}), self.policies_file, None)
+        return Origin(self.file, Located({}), self.policies_file, None)
 
     def problem(self, path: tuple[str | int, ...], message: str) -> Problem:
         """A problem at `path`, always in this engagement's file.
@@ -82,12 +78,12 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Loaded:
-    """A valid engagement: its id (the file name), terms, Markdown body and source."""
+    """A valid engagement: its id (the file name), terms, Markdown body, where its values came from, its calendar."""
 
     id: str
     terms: Engagement
     body: str
-    source: Source
+    origin: Origin
     calendar: WorkCalendar
 
 
@@ -102,53 +98,6 @@ class Broken:
     client: str | None = None
     project: str | None = None
     share_line: int = 1  # where `share:` is, for a share used twice
-
-
-@dataclass
-class Memo:
-    """What earlier loads computed, reused while a file's text and the policies' text stay the same.
-
-    Kept by `mkdocs serve` between rebuilds: unchanged files are read and hashed, not parsed
-    or validated again. `snapshots` is filled by `board.build_board` (file -> (the Loaded it
-    was computed from, today, the result)).
-    """
-
-    policies_key: bytes | None = None
-    files: dict[str, tuple[bytes, Loaded | Broken]] = field(default_factory=dict)
-    snapshots: dict[str, tuple[Loaded, date, Any]] = field(default_factory=dict)
-
-    # Forget everything when the policies (or the label that names them in problems) changed.
-    def check_policies(self, folder: Path, label: str) -> None:
-        try:
-            text = (folder / POLICIES_FILE).read_bytes()
-        except OSError:
-            text = b"\0missing"
-        key = hashlib.blake2b(label.encode() + b"\0" + text, digest_size=16).digest()
-        if key != self.policies_key:
-            self.policies_key = key
-            self.files.clear()
-            self.snapshots.clear()
-
-    # Keep only the entries of files still there.
-    def keep_only(self, files: set[str]) -> None:
-        for gone in set(self.files) - files:
-            del self.files[gone]
-        for gone in set(self.snapshots) - files:
-            del self.snapshots[gone]
-
-
-@dataclass
-class Portfolio:
-    """Everything in `projects/`: the valid engagements, the broken ones, and all problems."""
-
-    policies: Policies
-    engagements: list[Loaded] = field(default_factory=list)
-    broken: list[Broken] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    def raise_for_problems(self) -> None:
-        if self.problems:
-            raise Invalid(self.problems)
 
 
 def _known_prefix(lines: dict[tuple[str | int, ...], int], path: tuple[str | int, ...]) -> int:
@@ -257,40 +206,30 @@ def _describe(error: dict[str, Any], model: type[BaseModel]) -> str:
         known = sorted(owner.model_fields) if owner else []
         return f"unknown field; expected one of: {', '.join(known)}"
     if kind in {"int_type", "int_parsing", "int_from_float"}:
-        return f"expected a whole number, got {_kind_of(got)}"
+        return f"expected a whole number, got {kind_of(got)}"
     if kind in {"greater_than_equal", "greater_than"}:
         return f"expected a whole number of at least {ctx.get('ge', ctx.get('gt'))}, got {shown(got)}"
     if kind in {"less_than_equal", "less_than"}:
         return f"expected a whole number of at most {ctx.get('le', ctx.get('lt'))}, got {shown(got)}"
     if kind == "literal_error":
-        return f"expected {ctx.get('expected')}, got {_kind_of(got)}"
+        return f"expected {ctx.get('expected')}, got {kind_of(got)}"
     if kind in {"string_type", "string_sub_type"}:
-        return f"expected text, got {_kind_of(got)}"
+        return f"expected text, got {kind_of(got)}"
     if kind == "list_type":
-        return f"expected a list, got {_kind_of(got)}"
+        return f"expected a list, got {kind_of(got)}"
     if kind == "too_short":
         return f"expected at least {ctx.get('min_length')} item, got none"
     if kind in {"model_type", "model_attributes_type", "dict_type"}:
-        return f"expected a mapping of fields, got {_kind_of(got)}"
+        return f"expected a mapping of fields, got {kind_of(got)}"
     if kind in {"bool_type", "bool_parsing"}:
-        return f"expected true or false, got {_kind_of(got)}"
-    if isinstance(error.get("ctx"), dict) or kind in CUSTOM_KINDS:
-        return str(error["msg"])
-    return f"{error['msg']}, got {_kind_of(got)}"
-
-
-# The kinds of error raised by model.py's own validators: their message is final.
-CUSTOM_KINDS = frozenset(
-    {
-        "iso_date", "real_date", "date_range", "percent", "percent_range", "money", "time",
-        "country", "subdivision", "currency", "language", "share", "text", "email", "phone",
-        "range", "texts", "new_work",
-    }
-)  # fmt: skip
+        return f"expected true or false, got {kind_of(got)}"
+    if kind == "value_error" and isinstance(ctx.get("error"), BadValue):
+        return str(ctx["error"])  # the value parsers' own words (values.py)
+    return f"{error['msg']}, got {kind_of(got)}"
 
 
 def validation_problems(
-    exc: ValidationError, model: type[BaseModel], source: Source, prefix: tuple[str | int, ...] = ()
+    exc: ValidationError, model: type[BaseModel], source: Origin, prefix: tuple[str | int, ...] = ()
 ) -> list[Problem]:
     """Every pydantic error as a Problem; a typo'd key is not also reported as missing."""
     errors = exc.errors(include_url=False)
@@ -312,8 +251,8 @@ def validation_problems(
 def resolve_due(due: str, stage_names: Iterable[str]) -> str | date:
     """A payment's `due`: 'signing', 'start', a stage name, or a date.
 
-    Raises ValueError when it is none of these; a PydanticCustomError (also a ValueError)
-    when it looks like a date but is not a real one, with the reason.
+    Raises BadValue when it looks like a date but is not a usable one (with the reason), and
+    a plain ValueError when it is none of these.
     """
     if due in ("signing", "start") or due in stage_names:
         return due
@@ -322,7 +261,7 @@ def resolve_due(due: str, stage_names: Iterable[str]) -> str | date:
     raise ValueError(due)
 
 
-def _stage_problems(terms: Engagement, source: Source) -> list[Problem]:
+def _stage_problems(terms: Engagement, source: Origin) -> list[Problem]:
     """Unique stage names; recorded dates in order, and only once the contract is signed."""
     problems: list[Problem] = []
     seen: dict[str, int] = {}
@@ -354,7 +293,7 @@ def _stage_problems(terms: Engagement, source: Source) -> list[Problem]:
     return problems
 
 
-def _payment_problems(terms: Engagement, source: Source) -> list[Problem]:
+def _payment_problems(terms: Engagement, source: Origin) -> list[Problem]:
     """Dues that resolve, one deposit, gates on stages, percentages of a fee, and the sum."""
     problems: list[Problem] = []
     names = [stage.name for stage in terms.stages]
@@ -371,7 +310,7 @@ def _payment_problems(terms: Engagement, source: Source) -> list[Problem]:
         due: str | date | None = None
         try:
             due = resolve_due(payment.due, names)
-        except PydanticCustomError as exc:  # looks like a date, is not a usable one
+        except BadValue as exc:  # looks like a date, is not a usable one
             problems.append(source.problem(("payments", index, "due"), str(exc)))
         except ValueError:
             guess = difflib.get_close_matches(payment.due, names, n=1, cutoff=0.5)
@@ -413,7 +352,7 @@ def _payment_problems(terms: Engagement, source: Source) -> list[Problem]:
     return problems
 
 
-def _calendar_problems(cal: CalendarPolicy, source: Source) -> list[Problem]:
+def _calendar_problems(cal: CalendarPolicy, source: Origin) -> list[Problem]:
     """A country the `holidays` package knows, and a subdivision of it."""
     problems: list[Problem] = []
     if cal.subdivision and not cal.country:
@@ -441,7 +380,7 @@ def _calendar_problems(cal: CalendarPolicy, source: Source) -> list[Problem]:
     return problems
 
 
-def check_engagement(terms: Engagement, source: Source) -> list[Problem]:
+def check_engagement(terms: Engagement, source: Origin) -> list[Problem]:
     """Rules that span fields: names, dues, sums, the deposit, the calendar."""
     return [
         *_stage_problems(terms, source),
@@ -450,7 +389,7 @@ def check_engagement(terms: Engagement, source: Source) -> list[Problem]:
     ]
 
 
-def check_policies(policies: Policies, source: Source) -> list[Problem]:
+def check_policies(policies: Policies, source: Origin) -> list[Problem]:
     """Rules of `_policies.yml` that span fields (the calendar's country and subdivision)."""
     return _calendar_problems(policies.calendar, source)
 
@@ -466,23 +405,11 @@ def calendar_of(terms: Engagement | Policies) -> WorkCalendar:
     )
 
 
-# -- Files --------------------------------------------------------------------------------------
+# -- Text in, a validated engagement out ----------------------------------------------------------
 
 
-def engagement_files(folder: Path) -> list[Path]:
-    """Engagements are `*.md` files whose names do not start with `_` or `.`."""
-    return sorted(
-        p for p in folder.glob("*.md") if not p.name.startswith(("_", ".")) and not p.is_dir()
-    )
-
-
-def read_text(path: Path, file: str, data: bytes | None = None) -> str:
-    """A file's text as UTF-8 (`data` when already read); Invalid, naming the line of the first bad byte."""
-    if data is None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise Invalid([Problem(file, 1, "", f"cannot read the file: {exc.strerror or exc}")]) from None
+def decode(data: bytes, file: str) -> str:
+    """A file's bytes as UTF-8 text; Invalid, naming the line of the first bad byte."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -500,31 +427,43 @@ def read_text(path: Path, file: str, data: bytes | None = None) -> str:
         ) from None
 
 
-def read_policies(folder: Path, label: str) -> tuple[Located | None, Policies, list[Problem]]:
-    """`_policies.yml`, validated on its own; the fields that passed still apply."""
-    path = folder / POLICIES_FILE
-    if not path.exists():
-        return None, Policies(), []
-    file = f"{label}/{POLICIES_FILE}"
+@dataclass(frozen=True)
+class PolicySet:
+    """`_policies.yml` read and checked once, for every engagement merged over it."""
+
+    policies: Policies  # validated: what an engagement inherits unchanged is shared from here
+    problems: list[Problem]  # the policies' own problems (the fields with none still apply)
+    data: dict[str, Any]  # the usable policies as written: merged under each engagement
+    file: str | None = None  # how problems name the policies file
+    located: Located | None = None  # its lines, to point at inherited values
+
+
+NO_POLICIES = PolicySet(Policies(), [], {})
+
+
+def load_policies(file: str, data: bytes) -> PolicySet:
+    """`_policies.yml`'s text validated on its own; the fields that passed still apply."""
     try:
-        located = read_yaml(read_text(path, file), file)
+        located = read_yaml(decode(data, file), file)
     except Invalid as exc:
-        return None, Policies(), list(exc.problems)
-    source = Source(file, located)
+        return PolicySet(Policies(), list(exc.problems), {}, file, None)
+    origin = Origin(file, located)
     try:
         policies = Policies.model_validate(located.data)
     except ValidationError as exc:
-        problems = validation_problems(exc, Policies, source)
+        problems = validation_problems(exc, Policies, origin)
     else:
-        problems = check_policies(policies, source)
+        problems = check_policies(policies, origin)
     if not problems:
-        return located, policies, []
+        return PolicySet(policies, [], located.data, file, located)
     usable = _without(located, problems)
+    # Every top-level field with a problem is left out, so what remains validates; should a
+    # rule ever fail across the fields that remain, none of them applies (its problem is listed).
     try:
         policies = Policies.model_validate(usable.data)
-    except ValidationError:  # cannot happen: every failing field was left out
-        policies = Policies()
-    return usable, policies, problems
+    except ValidationError:
+        usable, policies = Located({}, {}), Policies()
+    return PolicySet(policies, problems, usable.data, file, usable)
 
 
 def _without(located: Located, problems: list[Problem]) -> Located:
@@ -540,26 +479,13 @@ def _valid_share(value: Any) -> str | None:
     return value if isinstance(value, str) and SHARE_PATTERN.fullmatch(value) else None
 
 
-def load_engagement(
-    path: Path,
-    file: str,
-    policies_data: dict[str, Any],
-    policies_source: tuple[str, Located] | None,
-    data: bytes | None = None,
-    policies: Policies | None = None,
-) -> Loaded | Broken:
-    """One engagement file (its bytes `data` when already read): parsed, merged, validated, cross-checked.
-
-    `policies` is `policies_data` validated: what the engagement inherits without a change
-    is taken from it, so 10,000 engagements share one copy of each policy.
-    """
-    ident = path.stem
+def load_engagement(ident: str, file: str, data: bytes, policies: PolicySet) -> Loaded | Broken:
+    """One engagement file's bytes: parsed, merged over the policies, validated, cross-checked."""
     try:
-        located = read_front_matter(read_text(path, file, data), file)
+        located = read_front_matter(decode(data, file), file)
     except Invalid as exc:
         return Broken(ident, file, list(exc.problems))
-    policies_file, policies_located = policies_source or (None, None)
-    source = Source(file, located, policies_file, policies_located)
+    origin = Origin(file, located, policies.file, policies.located)
     raw = located.data
 
     def broken(problems: list[Problem]) -> Broken:
@@ -574,160 +500,24 @@ def load_engagement(
             located.line_of(("share",)),
         )
 
-    merged = merge(policies_data, raw)
-    if policies is not None and isinstance(merged, dict):
-        # Memory (docs/performance.md, target (c)): pydantic keeps a model instance as it is.
-        for key in policies_data.keys() - raw.keys():
-            if key in POLICY_KEYS and isinstance(inherited := getattr(policies, key), BaseModel):
+    merged = merge(policies.data, raw)
+    if isinstance(merged, dict):
+        # Memory (docs/performance.md, target (c)): pydantic keeps a model instance as it is,
+        # so what an engagement inherits unchanged is one shared object.
+        for key in policies.data.keys() - raw.keys():
+            if key in POLICY_KEYS and isinstance(inherited := getattr(policies.policies, key), BaseModel):
                 merged[key] = inherited
     try:
         terms = Engagement.model_validate(merged)
     except ValidationError as exc:
-        return broken(validation_problems(exc, Engagement, source))
-    problems = check_engagement(terms, source)
+        return broken(validation_problems(exc, Engagement, origin))
+    problems = check_engagement(terms, origin)
     if problems:
         return broken(problems)
     try:
         calendar = calendar_of(terms)
     except ValueError as exc:  # OutOfRange, or a calendar the holidays package refuses
-        return broken([source.problem(("calendar",), str(exc))])
+        return broken([origin.problem(("calendar",), str(exc))])
     # Only the lines are still needed (for problems found later): not the parsed values.
-    slim = Source(file, Located({}, located.lines), policies_file, policies_located)
+    slim = Origin(file, Located({}, located.lines), policies.file, policies.located)
     return Loaded(ident, terms, located.body, slim, calendar)
-
-
-def share_of(result: Loaded | Broken) -> tuple[str | None, int]:
-    """The share a loaded file uses (None: none, or not a well-formed one) and the line of its `share:`."""
-    if isinstance(result, Loaded):
-        return result.terms.share, result.source.located.line_of(("share",))
-    return result.share, result.share_line
-
-
-def claim_share(shares: dict[str, str], file: str, share: str | None, line: int) -> Problem | None:
-    """The merge step, file by file in order: the first file to use a share keeps it.
-
-    `shares` (share -> the first file that uses it) grows as files claim theirs; a later
-    file with the same share gets the problem returned, at `line`, its `share:` line.
-    """
-    if not share:
-        return None
-    first = shares.setdefault(share, file)
-    if first == file:
-        return None
-    return Problem(
-        file,
-        line,
-        "share",
-        f"this share is already used by {first}; expected a share of its own "
-        "(run `courtside rotate` for a new one)",
-    )
-
-
-def _twice(result: Loaded | Broken, problem: Problem) -> Broken:
-    """`result` made Broken by `problem`: its share is already used by an earlier file."""
-    if isinstance(result, Loaded):
-        return Broken(result.id, problem.file, [problem], None, result.terms.client, result.terms.project)
-    return Broken(result.id, result.file, [*result.problems, problem], None, result.client, result.project)
-
-
-@dataclass(frozen=True)
-class Setting:
-    """What every engagement of one folder is loaded with: the folder's label and its policies, read once."""
-
-    folder: Path
-    label: str
-    policies: Policies
-    problems: list[Problem]  # the policies' own
-    data: dict[str, Any]  # the usable policies as written: merged under each engagement
-    source: tuple[str, Located] | None  # the policies' file and lines, to point at inherited values
-
-    # The name problems give an engagement file: `label/name` when it is in the folder.
-    def file_of(self, path: Path) -> str:
-        return f"{self.label}/{path.name}" if path.parent == self.folder else str(path)
-
-
-def read_setting(folder: Path, label: str) -> Setting:
-    """`folder`'s `_policies.yml` read and checked, ready for the per-file step (`load_file`)."""
-    policies_located, policies, problems = read_policies(folder, label)
-    policies_data = policies_located.data if policies_located else {}
-    policies_source = (f"{label}/{POLICIES_FILE}", policies_located) if policies_located else None
-    return Setting(folder, label, policies, list(problems), policies_data, policies_source)
-
-
-def load_file(setting: Setting, path: Path, memo: Memo | None = None) -> Loaded | Broken:
-    """The per-file step: one engagement of `setting`'s folder, on its own (shares are the merge step's)."""
-    return _load_with(memo, path, setting.file_of(path), setting.data, setting.source, setting.policies)
-
-
-def load_portfolio(
-    folder: Path, paths: Iterable[Path] | None = None, label: str | None = None, memo: Memo | None = None
-) -> Portfolio:
-    """Read and validate every engagement in `folder` (or just `paths`) with its policies.
-
-    With a `memo`, a file whose text (and the policies' text) did not change since the memo
-    saw it is not parsed or validated again: the same `Loaded` or `Broken` object comes back.
-    The per-file step (`load_file`) then the merge step (`claim_share`), file by file:
-    `courtside check` runs the same two steps with the files shared between processes.
-    """
-    label = label if label is not None else folder.name
-    if memo is not None:
-        memo.check_policies(folder, label)
-    setting = read_setting(folder, label)
-    portfolio = Portfolio(policies=setting.policies, problems=list(setting.problems))
-    shares: dict[str, str] = {}  # share -> the first file that uses it
-    seen: set[str] = set()
-    for path in engagement_files(folder) if paths is None else paths:
-        file = setting.file_of(path)
-        seen.add(file)
-        result = load_file(setting, path, memo)
-        twice = claim_share(shares, file, *share_of(result))
-        if twice is not None:
-            result = _twice(result, twice)
-        if isinstance(result, Loaded):
-            portfolio.engagements.append(result)
-        else:
-            portfolio.broken.append(result)
-            portfolio.problems.extend(result.problems)
-    portfolio.problems.sort()
-    if memo is not None and paths is None:
-        memo.keep_only(seen)
-    return portfolio
-
-
-def _load_with(
-    memo: Memo | None,
-    path: Path,
-    file: str,
-    policies_data: dict[str, Any],
-    policies_source: tuple[str, Located] | None,
-    policies: Policies,
-) -> Loaded | Broken:
-    """`load_engagement`, or what `memo` kept for the same text of the same file."""
-    if memo is None:
-        return load_engagement(path, file, policies_data, policies_source, policies=policies)
-    try:
-        data = path.read_bytes()
-    except OSError:  # load_engagement says what is wrong; nothing to remember
-        memo.files.pop(file, None)
-        return load_engagement(path, file, policies_data, policies_source, policies=policies)
-    digest = hashlib.blake2b(data, digest_size=16).digest()
-    kept = memo.files.get(file)
-    if kept is not None and kept[0] == digest:
-        return kept[1]
-    result = load_engagement(path, file, policies_data, policies_source, data, policies)
-    memo.files[file] = (digest, result)
-    return result
-
-
-def today_from(option: date | str | None, environ: dict[str, str], build_date: date) -> date:
-    """`COURTSIDE_TODAY` wins over the plugin's `today` option, which wins over the build date."""
-    from_environment = bool(environ.get("COURTSIDE_TODAY", "").strip())
-    value: Any = environ["COURTSIDE_TODAY"] if from_environment else option
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return build_date
-    try:
-        return parse_iso_date(value.strip() if isinstance(value, str) else value)
-    except ValueError as exc:
-        if from_environment:
-            raise Invalid([Problem("COURTSIDE_TODAY", 1, "", f"environment variable: {exc}")]) from None
-        raise Invalid([Problem("mkdocs.yml", 1, "plugins.courtside.today", str(exc))]) from None

@@ -1,0 +1,82 @@
+"""One engagement on one day: its terms, schedule and payments, and what follows from them.
+
+Made by the pipeline (`pipeline.evaluate`); every page, calendar, reminder and row of the
+board is made from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .model import Engagement
+from .money import PaymentPlan, round_money
+from .schedule import Schedule
+from .validate import Loaded
+
+ATTENTION = {"active": 0, "scheduled": 2, "on-hold": 3, "proposal": 4, "done": 5, "cancelled": 6}
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One engagement on `today`: its terms, schedule and payments."""
+
+    loaded: Loaded
+    schedule: Schedule
+    payments: list[PaymentPlan]
+
+    @property
+    def id(self) -> str:
+        return self.loaded.id
+
+    @property
+    def terms(self) -> Engagement:
+        return self.loaded.terms
+
+    @property
+    def live(self) -> bool:
+        """Work is under way or paused: a stage past its due still means someone is late."""
+        return self.schedule.state not in ("cancelled", "done")
+
+    @property
+    def late(self) -> bool:
+        """Someone is late right now: a stage past its promised due (while live), or money overdue.
+
+        A cancelled engagement's unfinished stages stay past due forever; only its unpaid
+        money can still be late.
+        """
+        stage_late = self.live and any(p.state == "late" for p in self.schedule.stages)
+        return stage_late or self.overdue > 0
+
+    @property
+    def owed(self) -> Decimal:
+        """Invoiced and unpaid now, late fees included."""
+        return round_money(sum((p.owed for p in self.payments), Decimal(0)), self.terms.currency)
+
+    @property
+    def overdue(self) -> Decimal:
+        return round_money(
+            sum((p.amount for p in self.payments if p.state == "overdue"), Decimal(0)), self.terms.currency
+        )
+
+    @property
+    def late_fees(self) -> Decimal:
+        return round_money(
+            sum((p.late_fee for p in self.payments if p.state != "paid"), Decimal(0)), self.terms.currency
+        )
+
+    @property
+    def next_payment(self) -> PaymentPlan | None:
+        """The first payment not yet paid, in the order of the file."""
+        return next((p for p in self.payments if p.state != "paid"), None)
+
+    @property
+    def consequences(self) -> list[str]:
+        """Names of the stages whose consequence has triggered."""
+        return [plan.name for plan in self.schedule.stages if plan.consequence]
+
+    @property
+    def attention(self) -> tuple:
+        """Sort key: late and triggered first, then by state, then by how long the ball waits."""
+        urgent = 0 if (self.late or self.consequences) and self.schedule.state == "active" else 1
+        return (urgent, ATTENTION.get(self.schedule.state, 9), -(self.schedule.waiting or 0), self.id)

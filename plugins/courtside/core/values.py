@@ -1,0 +1,343 @@
+"""Single values as a user writes them: dates, percentages, money, times, codes, names.
+
+Each parser takes what YAML gave (or what a command-line flag holds) and returns the value,
+or raises `BadValue` whose text is the final message for the user ("expected ..., got ...").
+The validation model (`model.py`) wraps each one as a field type; the `courtside` command
+uses the same ones for its flags, without loading the model. Only the standard library is
+imported here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .workcal import FIRST, LAST
+
+LANGUAGES = ("en", "es", "ru", "ar")
+"""Languages with built-in labels and sentences (one gettext catalog each)."""
+
+SHARE_PATTERN = re.compile(r"[a-z0-9]{20,}")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+
+
+class BadValue(ValueError):
+    """A value that is not what its field expects; the text says what was expected and got."""
+
+
+def shown(value: Any, width: int = 40) -> str:
+    """A value as the user wrote it in YAML, for a message: `'five'`, `2.5`, `[1, 2]`, `null`."""
+    if value is None:
+        text = "null"
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, Decimal):
+        text = f"{value:f}" if abs(value.adjusted()) < 20 else str(value)
+    elif isinstance(value, int | date):
+        text = str(value)
+    elif isinstance(value, str):
+        text = repr(" ".join(value.split()) if len(value) > width else value)
+    elif isinstance(value, dict):
+        text = "{" + ", ".join(f"{k}: {shown(v, width)}" for k, v in value.items()) + "}"
+    elif isinstance(value, list | tuple):
+        text = "[" + ", ".join(shown(v, width) for v in value) + "]"
+    else:
+        text = repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def kind_of(value: Any) -> str:
+    """What a wrong value is, in YAML terms: 'a list', 'a mapping', 'nothing'."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, dict):
+        return f"a mapping {shown(value)}"
+    if isinstance(value, list):
+        return f"a list {shown(value)}"
+    return shown(value)
+
+
+# -- Dates --------------------------------------------------------------------------------------
+
+
+def parse_iso_date(value: Any) -> date:
+    """An ISO date inside the calendar's range; `2026-02-30` is an error, not a crash."""
+    if isinstance(value, date):
+        text = value.isoformat()
+    elif isinstance(value, str) and ISO_DATE.fullmatch(value.strip()):
+        text = value.strip()
+    else:
+        raise BadValue(f"expected a date as YYYY-MM-DD, got {kind_of(value)}")
+    try:
+        parsed = date.fromisoformat(text)
+    except ValueError:
+        raise BadValue(f"{text} is not a real date (expected YYYY-MM-DD)") from None
+    if not FIRST <= parsed <= LAST:
+        raise BadValue(f"{text} is outside the supported calendar ({FIRST.isoformat()} to {LAST.isoformat()})")
+    return parsed
+
+
+def parse_range(value: Any) -> tuple[date, date]:
+    """A `closed` entry: one date, or an inclusive range `2026-12-24..2027-01-01`."""
+    if isinstance(value, str) and ".." in value:
+        first_text, _, last_text = value.partition("..")
+        first, last = parse_iso_date(first_text), parse_iso_date(last_text)
+        if last < first:
+            raise BadValue(f"the range {value.strip()} ends before it starts")
+        return (first, last)
+    if not isinstance(value, str | date):
+        raise BadValue(
+            f"expected a date (YYYY-MM-DD) or a range like 2026-12-24..2027-01-01, got {kind_of(value)}"
+        )
+    day = parse_iso_date(value)
+    return (day, day)
+
+
+@dataclass(frozen=True)
+class Today:
+    """The day everything is computed for, and where it came from (None: the real date)."""
+
+    day: date
+    source: str | None
+
+
+def today_from(candidates: list[tuple[str, str, Any]], real_date: date) -> Today:
+    """The first candidate that is set (a date, or ISO text), else the real date.
+
+    Each candidate is (file, field, value), as a problem would name it. Each caller lists its
+    sources in its own order of precedence: the build puts `COURTSIDE_TODAY` before the
+    plugin's `today` option; the command puts `--today` before `COURTSIDE_TODAY`. A candidate
+    that is set but not a date is an error naming it.
+    """
+    from .problems import Invalid, Problem
+
+    for file, field, value in candidates:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        try:
+            return Today(parse_iso_date(value.strip() if isinstance(value, str) else value), field or file)
+        except BadValue as exc:
+            raise Invalid([Problem(file, 1, field, str(exc))]) from None
+    return Today(real_date, None)
+
+
+# -- Numbers -----------------------------------------------------------------------------------
+
+
+def parse_percent(value: Any) -> Decimal:
+    """`25%` as the fraction 0.25; bare numbers are refused because `25` is ambiguous."""
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        got = shown(value)
+        raise BadValue(f"expected a percentage like '20%', got the bare number {got}; write it with a % sign: {got}%")
+    match = PERCENT.fullmatch(value.strip()) if isinstance(value, str) else None
+    if not match:
+        raise BadValue(f"expected a percentage from 0% to 100% like '20%', got {kind_of(value)}")
+    number = Decimal(match.group(1))
+    if number > 100:
+        raise BadValue(f"expected a percentage from 0% to 100%, got {value.strip()}")
+    return number / 100
+
+
+MONEY_LIMIT = Decimal(10) ** 15
+"""Amounts stay below a quadrillion: larger ones are typos, and Decimal rounding needs room."""
+
+
+def parse_money(value: Any) -> Decimal:
+    """A decimal amount; YAML floats arrive as Decimal from the loader, never as float."""
+    expected = "expected an amount like 12000 or 99.50, got {got}"
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
+        raise BadValue(expected.format(got=kind_of(value)))
+    try:
+        amount = Decimal(str(value).replace("_", "").strip())
+    except InvalidOperation:
+        raise BadValue(expected.format(got=kind_of(value))) from None
+    if not amount.is_finite() or amount < 0:
+        raise BadValue(f"expected an amount of 0 or more, got {shown(value)}")
+    if amount >= MONEY_LIMIT:
+        raise BadValue(f"expected an amount below 1000000000000000, got {shown(value)}")
+    if amount.as_tuple().exponent < -6:  # type: ignore[operator]
+        raise BadValue(f"expected at most 6 decimal places, got {shown(value)}")
+    return amount
+
+
+def parse_amount(value: Any) -> Decimal | str:
+    """A payment amount: a percentage of the fee (kept as its string) or money."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        parse_percent(value)
+        return value.strip()
+    amount = parse_money(value)
+    if amount == 0:
+        raise BadValue("expected an amount above 0, or a percentage like '30%', got 0")
+    return amount
+
+
+def parse_time(value: Any) -> str:
+    """A time of day `HH:MM` (24-hour); the loader keeps unquoted `10:00` as text."""
+    if isinstance(value, str) and TIME.fullmatch(value.strip()):
+        return value.strip()
+    if isinstance(value, int) and not isinstance(value, bool):
+        # Only a YAML 1.1 loader turns 10:00 into 600; say how to avoid it anyway.
+        raise BadValue(f'expected a time like "10:00" in quotes, got {shown(value)}')
+    raise BadValue(f'expected a time like "10:00" (24-hour HH:MM), got {kind_of(value)}')
+
+
+def parse_new_work(value: Any) -> str | int:
+    """`turnaround.new_work`: 'scheduled', or a number of working days."""
+    if value == "scheduled" or (isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 2000):
+        return value
+    raise BadValue(f"expected 'scheduled' or a number of working days from 1 to 2000, got {kind_of(value)}")
+
+
+# -- Codes ---------------------------------------------------------------------------------------
+
+
+def code_parser(kind: str, pattern: str, example: str):
+    """Uppercase codes (ISO 3166, ISO 4217); `NO` must stay Norway, never `false`."""
+
+    def check(value: Any) -> str:
+        if isinstance(value, bool):
+            raise BadValue(f"expected {example}, got {shown(value)}: put codes like NO in quotes")
+        if not isinstance(value, str) or not re.fullmatch(pattern, value.strip()):
+            hint = ""
+            if isinstance(value, str) and re.fullmatch(pattern, value.strip().upper()):
+                hint = f" (write it in capitals: {value.strip().upper()})"
+            raise BadValue(f"expected {example}, got {kind_of(value)}{hint}")
+        return value.strip().upper() if kind == "currency" else value.strip()
+
+    return check
+
+
+parse_country = code_parser("country", r"[A-Z]{2}", "a two-letter country code such as US")
+parse_subdivision = code_parser("subdivision", r"[A-Za-z0-9]{1,4}", "a subdivision code such as CA")
+
+# The ISO 4217 codes Babel knows (`babel.numbers.list_currencies()`, Babel 2.18; Babel gives
+# their minor unit and symbol), written out: loading Babel's data to list them took 30 ms
+# of every `courtside check`. tests/test_validation.py keeps this equal to Babel's list.
+_ISO_4217 = (
+    "ADP AED AFA AFN ALK ALL AMD ANG AOA AOK AON AOR ARA ARL ARM ARP ARS ATS AUD AWG AZM AZN BAD "
+    "BAM BAN BBD BDT BEC BEF BEL BGL BGM BGN BGO BHD BIF BMD BND BOB BOL BOP BOV BRB BRC BRE BRL "
+    "BRN BRR BRZ BSD BTN BUK BWP BYB BYN BYR BZD CAD CDF CHE CHF CHW CLE CLF CLP CNH CNX CNY COP "
+    "COU CRC CSD CSK CUC CUP CVE CYP CZK DDM DEM DJF DKK DOP DZD ECS ECV EEK EGP ERN ESA ESB ESP "
+    "ETB EUR FIM FJD FKP FRF GBP GEK GEL GHC GHS GIP GMD GNF GNS GQE GRD GTQ GWE GWP GYD HKD HNL "
+    "HRD HRK HTG HUF IDR IEP ILP ILR ILS INR IQD IRR ISJ ISK ITL JMD JOD JPY KES KGS KHR KMF KPW "
+    "KRH KRO KRW KWD KYD KZT LAK LBP LKR LRD LSL LTL LTT LUC LUF LUL LVL LVR LYD MAD MAF MCF MDC "
+    "MDL MGA MGF MKD MKN MLF MMK MNT MOP MRO MRU MTL MTP MUR MVP MVR MWK MXN MXP MXV MYR MZE MZM "
+    "MZN NAD NGN NIC NIO NLG NOK NPR NZD OMR PAB PEI PEN PES PGK PHP PKR PLN PLZ PTE PYG QAR RHD "
+    "ROL RON RSD RUB RUR RWF SAR SBD SCR SDD SDG SDP SEK SGD SHP SIT SKK SLE SLL SOS SRD SRG SSP "
+    "STD STN SUR SVC SYP SZL THB TJR TJS TMM TMT TND TOP TPE TRL TRY TTD TWD TZS UAH UAK UGS UGX "
+    "USD USN USS UYI UYP UYU UYW UZS VEB VED VEF VES VND VNN VUV WST XAF XAG XAU XBA XBB XBC XBD "
+    "XCD XCG XDR XEU XFO XFU XOF XPD XPF XPT XRE XSU XTS XUA XXX YDD YER YUD YUM YUN YUR ZAL ZAR "
+    "ZMK ZMW ZRN ZRZ ZWD ZWG ZWL ZWR"
+)
+CURRENCIES = frozenset(_ISO_4217.split())
+
+
+def parse_currency(value: Any) -> str:
+    """An ISO 4217 code that Babel knows (it gives the minor unit and the symbol)."""
+    code = code_parser("currency", r"[A-Za-z]{3}", "an ISO 4217 currency code such as USD")(value)
+    if code not in CURRENCIES:
+        raise BadValue(f"{shown(code)} is not an ISO 4217 currency code; expected one such as USD, EUR")
+    return code
+
+
+def parse_language(value: Any) -> str:
+    """One of the languages with built-in labels and sentences."""
+    if value not in LANGUAGES:
+        raise BadValue(f"expected one of {', '.join(LANGUAGES)}, got {kind_of(value)}")
+    return value
+
+
+# -- Text -----------------------------------------------------------------------------------------
+
+
+SHARE_EXPECTED = "expected at least 20 characters of a-z and 0-9 (run `courtside rotate` for a new one)"
+
+
+def parse_share(value: Any) -> str:
+    """The secret part of the client page's URL: at least 20 of a-z and 0-9."""
+    if isinstance(value, str) and SHARE_PATTERN.fullmatch(value):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        raise BadValue(f"{SHARE_EXPECTED}, got the number {shown(value)}; put it in quotes")
+    if not isinstance(value, str):
+        raise BadValue(f"{SHARE_EXPECTED}, got {kind_of(value)}")
+    if len(value) < 20:
+        raise BadValue(f"{SHARE_EXPECTED}, got {len(value)} characters")
+    bad = sorted({c for c in value if c not in "abcdefghijklmnopqrstuvwxyz0123456789"})
+    what = "uppercase letters" if all(c.isupper() for c in bad) else "the characters " + " ".join(
+        repr(c) for c in bad[:5]
+    )
+    raise BadValue(f"{SHARE_EXPECTED}, got {what}")
+
+
+def parse_text(value: Any) -> str:
+    """Some text: not blank, and not a number or true/false that YAML read as one."""
+    if isinstance(value, str):
+        if value.strip():
+            return value
+        raise BadValue("expected some text, got an empty value")
+    if isinstance(value, bool | int | Decimal | date):
+        raise BadValue(f"expected text, got {shown(value)}; put it in quotes if it is meant as text")
+    raise BadValue(f"expected text, got {kind_of(value)}")
+
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+
+
+def parse_email(value: Any) -> str:
+    """An email address: something@somewhere, no spaces."""
+    if isinstance(value, str) and EMAIL.fullmatch(value.strip()):
+        return value.strip()
+    raise BadValue(f"expected an email address like name@example.com, got {kind_of(value)}")
+
+
+def parse_phone(value: Any) -> str:
+    """A phone number as text; unquoted digits would lose a leading 0 or the +."""
+    if isinstance(value, str) and value.strip():
+        return value
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        raise BadValue(f'expected a phone number in quotes like "+1 555 0100", got {shown(value)}')
+    raise BadValue(f'expected a phone number like "+1 555 0100", got {kind_of(value)}')
+
+
+def parse_local_texts(value: Any) -> dict[str, list[str]]:
+    """Free text given once (a list) or per language (`{en: [...], es: [...]}`).
+
+    Stored as a mapping from language to list; a plain list is stored under `*`,
+    the text for every language (see docs/guide/policies.md for the fallback order).
+    """
+
+    def texts(items: Any) -> list[str]:
+        if isinstance(items, str):
+            items = [items]
+        if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+            raise BadValue(
+                "expected a list of texts, or one list per language like {en: [...], es: [...]}, "
+                f"got {kind_of(items)}"
+            )
+        return [i.strip() for i in items]
+
+    if isinstance(value, dict):
+        out = {}
+        for language, items in value.items():
+            if language not in LANGUAGES:
+                raise BadValue(f"{shown(language)} is not a language code; expected one of {', '.join(LANGUAGES)}")
+            out[language] = texts(items)
+        return out
+    return {"*": texts(value)}
+
+
+def pick_texts(texts: dict[str, list[str]], language: str) -> tuple[list[str], bool]:
+    """The texts for `language`: its own, else the plain list, else English, else any.
+
+    Returns the texts and whether they are a fallback in another language.
+    """
+    for key in (language, "*", "en", *texts):
+        if key in texts:
+            return texts[key], key not in (language, "*")
+    return [], False
