@@ -40,11 +40,11 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json $(STAMP)
 browser: /usr/bin/chromium node_modules/axe-core/axe.min.js
 
 test: $(STAMP) browser
-	$(BIN)/ruff check plugins tests benchmarks
+	$(BIN)/ruff check plugins tests benchmarks tools
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check plugins tests benchmarks
+	$(BIN)/ruff check plugins tests benchmarks tools
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
@@ -53,11 +53,11 @@ bench: $(STAMP)
 # `ngettext()`), extract them into locale/courtside.pot and update every locale/<lang>/.../
 # courtside.po (new messages empty, changed ones fuzzy); then translate and run i18n-check.
 i18n-extract: $(STAMP)
-	$(BIN)/python -m courtside.publish.catalogs extract
+	$(BIN)/python -m tools.catalogs extract
 
 # What is left to translate (also a test: tests/test_i18n.py::test_catalogs_are_complete).
 i18n-check: $(STAMP)
-	$(BIN)/python -m courtside.publish.catalogs check
+	$(BIN)/python -m tools.catalogs check
 
 # The user guide's pictures of the example client pages and the board.
 screenshots: $(STAMP) /usr/bin/chromium

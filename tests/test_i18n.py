@@ -12,15 +12,21 @@ import io
 import logging
 import re
 import shutil
+import sys
 from datetime import date
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from courtside.publish import catalogs, i18n
+from courtside.publish import i18n
 from courtside.publish.i18n import Speech, load_messages, missing_translations, speech_for
 from markupsafe import Markup
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # `tools` is a folder of the repository, not installed
+
+from tools import catalogs  # noqa: E402
 
 NBSP = "\xa0"
 NNBSP = "\u202f"  # CLDR puts a narrow no-break space before Russian "г."

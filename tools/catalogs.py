@@ -1,7 +1,10 @@
 """The gettext catalogs: extract the marked messages, update the .po files, check them.
 
-    python -m courtside.publish.catalogs extract   # = `make i18n-extract`: .pot, then every .po
-    python -m courtside.publish.catalogs check     # = `make i18n-check`: what is left to translate
+    python -m tools.catalogs extract   # = `make i18n-extract`: .pot, then every .po
+    python -m tools.catalogs check     # = `make i18n-check`: what is left to translate
+
+A developer's tool, run from the repository's root: it reads the sources, so it is not part
+of the installed package (the package only reads its catalogs, in `publish/i18n.py`).
 
 The same as `pybabel extract -F babel.cfg` + `pybabel update`, through Babel's API so that a
 run that changes no message rewrites no file (no date-only churn) and so that the check runs
@@ -23,11 +26,10 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po, write_po
+from courtside.publish.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, SOURCE_LANGUAGE
 from jinja2 import Environment, nodes
 
-from .i18n import DOMAIN, LANGUAGES, LOCALE_DIR, SOURCE_LANGUAGE
-
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[1]
 MAPPING = ROOT / "babel.cfg"
 TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
 KEYWORDS: dict[str, Any] = {"_": None, "gettext": None, "ngettext": (1, 2)}
@@ -200,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
             print(line)
         print(f"{len(problems)} problem(s) in the catalogs" if problems else "catalogs complete")
         return 1 if problems else 0
-    print(f"usage: python -m courtside.publish.catalogs [extract|check], not {command[0]!r}", file=sys.stderr)
+    print(f"usage: python -m tools.catalogs [extract|check], not {command[0]!r}", file=sys.stderr)
     return 2
 
 
