@@ -12,6 +12,7 @@ import functools
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from datetime import date
@@ -25,6 +26,10 @@ from courtside.sources.folder import evaluate_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = "2026-11-20"
+
+# `courtside check` keeps results between runs (plugins/courtside/cache.py): the tests and
+# every command they start use a cache of their own, never the user's ~/.cache.
+os.environ["COURTSIDE_CACHE_DIR"] = tempfile.mkdtemp(prefix="courtside-test-cache-")
 MKDOCS = Path(sys.executable).parent / "mkdocs"
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

@@ -215,7 +215,7 @@ def test_the_command_does_not_load_mkdocs_or_the_renderers():
     # `check` must stay light for a pre-commit hook: no MkDocs, theme, Jinja or page code.
     code = (
         "import json, sys; from courtside.cli import main; "
-        f"main(['check', 'projects', '--today', '{TODAY}']); "
+        f"main(['check', 'projects', '--today', '{TODAY}', '--no-cache']); "
         "print(json.dumps(sorted(sys.modules)))"
     )
     result = subprocess.run(

@@ -329,8 +329,8 @@ def test_courtside_check_jobs_2_prints_what_jobs_1_prints(where, capsys, monkeyp
     forked = []
     real = parallel.map_chunks
     monkeypatch.setattr(parallel, "map_chunks", lambda work, items, jobs: forked.append(jobs) or real(work, items, jobs))
-    serial = run_check(capsys, str(folder), "--jobs", "1")
-    parallel_run = run_check(capsys, str(folder), "--jobs", "2")
+    serial = run_check(capsys, str(folder), "--jobs", "1", "--no-cache")
+    parallel_run = run_check(capsys, str(folder), "--jobs", "2", "--no-cache")
     assert forked == [1, 2]
     assert parallel_run == serial
     code, out, err = serial
@@ -365,7 +365,7 @@ FAILING_WORKERS = textwrap.dedent(
         return real(source, policies, today)
     check.CHECK_AT_LEAST = 1
     pipeline.check = failing
-    sys.exit(main(["check", sys.argv[1], "--jobs", "2", "--today", "2026-11-20"]))
+    sys.exit(main(["check", sys.argv[1], "--jobs", "2", "--today", "2026-11-20", "--no-cache"]))
     """
 )
 
@@ -380,6 +380,64 @@ def test_courtside_check_with_a_failing_worker_ends_with_one_message_not_a_hang(
         "courtside: internal error (RuntimeError: worker bug); this is a bug in Courtside, not in your files: "
         "run again with COURTSIDE_DEBUG=1 for the details to report"
     ]
+
+
+# -- Results kept between runs of check ------------------------------------------------------------
+
+# `courtside check` in a new process with its own cache: exit code, stdout, stderr, and whether
+# it loaded the validation model (pydantic).
+CHECK_AND_MODULES = (
+    "import sys; from courtside.cli import main; code = main(sys.argv[1:]); "
+    "print('pydantic' in sys.modules, file=sys.stderr); sys.exit(code)"
+)
+
+
+def check_process(cache: Path, *args: str) -> tuple[int, str, str, bool]:
+    environ = {**__import__("os").environ, "COURTSIDE_CACHE_DIR": str(cache)}
+    out = subprocess.run(
+        [sys.executable, "-c", CHECK_AND_MODULES, "check", *args, "--today", TODAY.isoformat()],
+        capture_output=True, text=True, timeout=120, env=environ,
+    )
+    *err, loaded = out.stderr.splitlines()
+    return out.returncode, out.stdout, "\n".join(err), loaded == "True"
+
+
+def test_a_second_check_reuses_every_result_and_loads_no_model(broken, tmp_path):
+    cache = tmp_path / "cache"
+    first = check_process(cache, str(broken))
+    second = check_process(cache, str(broken))
+    assert first[:3] == second[:3] and first[0] == 1 and len(first[1].splitlines()) == 61
+    assert (first[3], second[3]) == (True, False)  # the second run validated nothing
+    assert len(list(cache.glob("check-*.json"))) == 1
+
+
+def test_an_edited_file_new_policies_or_another_day_are_checked_again(tmp_path):
+    folder = tmp_path / "projects"
+    shutil.copytree(REPO / "projects", folder)
+    cache = tmp_path / "cache"
+    assert check_process(cache, str(folder))[:2] == (0, "")
+    acme = folder / "acme-bakery.md"
+    acme.write_text(acme.read_text(encoding="utf-8").replace("fee: 12000", "fee: twelve"), encoding="utf-8")
+    code, out, _, loaded = check_process(cache, str(folder))
+    assert (code, loaded) == (1, True)
+    assert out == f"{folder}/acme-bakery.md:5: fee: expected an amount like 12000 or 99.50, got 'twelve'\n"
+    assert check_process(cache, str(folder))[:2] == (1, out)  # the same, from the cache
+    policies = folder / "_policies.yml"
+    policies.write_text(policies.read_text(encoding="utf-8").replace("buffer: 20%", "buffer: 20"), encoding="utf-8")
+    code, out, _, loaded = check_process(cache, str(folder))
+    assert loaded and "_policies.yml" in out and "fee:" in out  # every file again, with the new policies
+    environ_today = check_process(cache, str(folder), "--no-cache")
+    assert environ_today[3] and environ_today[:2] == (code, out)
+
+
+def test_a_corrupt_cache_is_ignored(tmp_path):
+    cache = tmp_path / "cache"
+    assert check_process(cache, str(REPO / "projects"))[0] == 0
+    (path,) = cache.glob("check-*.json")
+    path.write_text("{not json", encoding="utf-8")
+    code, out, err, loaded = check_process(cache, str(REPO / "projects"))
+    assert (code, out, loaded) == (0, "", True)
+    assert err == "courtside: 12 engagements checked, no problems"
 
 
 # -- What check imports ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..core.values import LANGUAGES
+from ..core.languages import LANGUAGES
 from .common import (
     EXIT_OK,
     PROG,

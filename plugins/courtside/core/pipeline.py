@@ -21,14 +21,15 @@ plugin, the command) are the edges around it. Any `today`, any version of a file
 
 from __future__ import annotations
 
-import posixpath
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Literal
 
 from .problems import Problem
-from .validate import NO_POLICIES, Broken, Loaded, PolicySet, load_engagement, load_policies
+from .results import Broken, Passed
+from .shares import unique_shares
+from .source import POLICIES_FILE, Source
+from .validate import NO_POLICIES, Loaded, PolicySet, load_engagement, load_policies
 from .workcal import OutOfRange
 
 if TYPE_CHECKING:
@@ -36,31 +37,11 @@ if TYPE_CHECKING:
     from .snapshot import Snapshot
 
 __all__ = [
-    "NO_POLICIES", "Broken", "Loaded", "Passed", "PolicySet", "Source", "check", "combine", "compute", "evaluate",
-    "read_policies",
+    "NO_POLICIES", "POLICIES_FILE", "Broken", "Loaded", "Passed", "PolicySet", "Source", "check", "combine", "compute", "evaluate",
+    "read_policies", "unique_shares",
 ]  # fmt: skip
 
-POLICIES_FILE = "_policies.yml"
 Stop = Literal["check", "all"]
-Result = TypeVar("Result", bound="Snapshot | Loaded | Passed | Broken")
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """One file's bytes, from anywhere: a folder, a git commit, a test's string."""
-
-    name: str  # how problems name the file: "projects/acme-bakery.md"
-    data: bytes
-
-    @property
-    def id(self) -> str:
-        """The engagement's id: its file name without `.md`."""
-        return posixpath.splitext(posixpath.basename(self.name))[0]
-
-    @classmethod
-    def of(cls, name: str, text: str) -> Source:
-        """A source from text (tests, scripts): encoded as the file would be, in UTF-8."""
-        return cls(name, text.encode("utf-8"))
 
 
 def read_policies(source: Source | None) -> PolicySet:
@@ -110,60 +91,15 @@ def _broken_by(loaded: Loaded, problems: list[Problem]) -> Broken | None:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Passed:
-    """An engagement that passed `check`: no problem, and the share it claims (small, picklable)."""
-
-    id: str
-    file: str
-    share: str | None
-    share_line: int
-
-    @classmethod
-    def of(cls, loaded: Loaded) -> Passed:
-        return cls(loaded.id, loaded.origin.file, loaded.terms.share, loaded.origin.located.line_of(("share",)))
+def passed(loaded: Loaded) -> Passed:
+    """What `check` keeps of an engagement with no problem: its id, file and share."""
+    return Passed(loaded.id, loaded.origin.file, loaded.terms.share, loaded.origin.located.line_of(("share",)))
 
 
 def check(source: Source, policies: PolicySet, today: date) -> Passed | Broken:
     """`evaluate(..., upto="check")`, kept to what `courtside check` reports."""
     result = evaluate(source, policies, today, upto="check")
-    return Passed.of(result) if isinstance(result, Loaded) else result  # type: ignore[return-value]
-
-
-def unique_shares(results: Iterable[Result]) -> list[Result | Broken]:
-    """The merge step's rule, file by file in order: the first file to use a share keeps it;
-    a later file with the same share becomes Broken, with the problem at its `share:` line."""
-    first_with: dict[str, str] = {}  # share -> the first file that uses it
-    out: list[Result | Broken] = []
-    for result in results:
-        share, line, file = _share_of(result)
-        first = first_with.setdefault(share, file) if share else file
-        if first == file:
-            out.append(result)
-            continue
-        problem = Problem(
-            file,
-            line,
-            "share",
-            f"this share is already used by {first}; expected a share of its own "
-            "(run `courtside rotate` for a new one)",
-        )
-        if isinstance(result, Broken):
-            out.append(Broken(result.id, file, [*result.problems, problem], None, result.client, result.project))
-        elif isinstance(result, Passed):
-            out.append(Broken(result.id, file, [problem]))
-        else:
-            terms = result.terms
-            out.append(Broken(result.id, file, [problem], None, terms.client, terms.project))
-    return out
-
-
-def _share_of(result: Snapshot | Loaded | Passed | Broken) -> tuple[str | None, int, str]:
-    """The share a result uses (None: none, or not a well-formed one), its line and its file."""
-    if isinstance(result, Broken | Passed):
-        return result.share, result.share_line, result.file
-    loaded = result if isinstance(result, Loaded) else result.loaded
-    return loaded.terms.share, loaded.origin.located.line_of(("share",)), loaded.origin.file
+    return passed(result) if isinstance(result, Loaded) else result  # type: ignore[return-value]
 
 
 def combine(results: Sequence[Snapshot | Broken], policies: PolicySet, today: date) -> Board:

@@ -25,6 +25,7 @@ from .model import (
     Policies,
 )
 from .problems import Invalid, Problem, field_name
+from .results import Broken
 from .values import SHARE_PATTERN, BadValue, kind_of, parse_iso_date, shown
 from .workcal import (
     WorkCalendar,
@@ -85,19 +86,6 @@ class Loaded:
     body: str
     origin: Origin
     calendar: WorkCalendar
-
-
-@dataclass(frozen=True)
-class Broken:
-    """An engagement that failed validation, with whatever could still be read of it."""
-
-    id: str
-    file: str
-    problems: list[Problem]
-    share: str | None = None
-    client: str | None = None
-    project: str | None = None
-    share_line: int = 1  # where `share:` is, for a share used twice
 
 
 def _known_prefix(lines: dict[tuple[str | int, ...], int], path: tuple[str | int, ...]) -> int:

@@ -15,10 +15,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from .languages import LANGUAGES
 from .workcal import FIRST, LAST
-
-LANGUAGES = ("en", "es", "ru", "ar")
-"""Languages with built-in labels and sentences (one gettext catalog each)."""
 
 SHARE_PATTERN = re.compile(r"[a-z0-9]{20,}")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

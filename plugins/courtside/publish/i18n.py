@@ -33,8 +33,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal, format_percent
 from markupsafe import Markup, escape
 
-LANGUAGES = ("en", "es", "ru", "ar")
-RTL = frozenset({"ar"})
+from ..core.languages import RIGHT_TO_LEFT as RTL
+
 SOURCE_LANGUAGE = "en"
 DOMAIN = "courtside"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"

@@ -15,11 +15,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..core.pipeline import POLICIES_FILE, Broken, PolicySet, Source, combine, evaluate, read_policies
 from ..core.problems import Problem
+from ..core.results import Broken
+from ..core.source import POLICIES_FILE, Source
 
 if TYPE_CHECKING:
     from ..core.board import Board
+    from ..core.validate import PolicySet
 
 MAX_FILE_BYTES = 1_000_000
 """An engagement or policies file is a page of text: a megabyte is far past any real one."""
@@ -37,8 +39,11 @@ class Folder:
 
     def policy_set(self) -> PolicySet:
         """The policies, read and checked (the built-in defaults when there is no file)."""
+        from ..core.pipeline import read_policies
+
         if self.policies_problem is not None:
             from ..core.model import Policies
+            from ..core.validate import PolicySet
 
             return PolicySet(Policies(), [self.policies_problem], {}, self.policies_problem.file)
         return read_policies(self.policies)
@@ -118,6 +123,8 @@ def read_folder(folder: Path, label: str | None = None, paths: list[Path] | None
 
 def evaluate_folder(folder: Path, today: date, label: str | None = None) -> Board:
     """The whole pipeline over a folder, in this process: every engagement on `today`, merged."""
+    from ..core.pipeline import combine, evaluate
+
     read = read_folder(folder, label)
     policies = read.policy_set()
     results = [entry if isinstance(entry, Broken) else evaluate(entry, policies, today) for entry in read.entries]
