@@ -274,9 +274,14 @@ def test_unique_shares_keeps_the_order_and_the_first_file():
 
 def test_map_chunks_gives_every_item_once_in_order_from_several_processes():
     import os
+    import time
+
+    def work(chunk):
+        time.sleep(0.05)  # long enough that one worker cannot take every chunk before the other starts
+        return [(os.getpid(), x * x) for x in chunk]
 
     items = list(range(37))
-    results = parallel.map_chunks(lambda chunk: [(os.getpid(), x * x) for x in chunk], items, 2)
+    results = parallel.map_chunks(work, items, 2)
     flat = [pair for chunk in results for pair in chunk]
     assert [square for _, square in flat] == [x * x for x in items]
     assert len({pid for pid, _ in flat}) == 2 and os.getpid() not in {pid for pid, _ in flat}
