@@ -15,8 +15,8 @@ PARTS = ("build", "check", "serve")
 # Parse the options, run the benchmarks, print the table (and save every run as JSON).
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("--n", type=int, nargs="+", default=[100, 1000, 10000],
-                        help="numbers of engagements (default: 100 1000 10000)")
+    parser.add_argument("--n", type=int, nargs="+", default=[20, 50, 200, 1000, 10000],
+                        help="numbers of engagements (default: 20 50 200 1000 10000)")
     parser.add_argument("--runs", type=int, default=5, help="timed runs of each command per N (default 5)")
     parser.add_argument("--large-runs", type=int, default=3, help="timed runs when N >= 5,000 (default 3)")
     parser.add_argument("--serve-n", type=int, default=None,

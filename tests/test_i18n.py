@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from courtside.core.languages import LANGUAGES
 from courtside.publish import i18n
 from courtside.publish.i18n import Speech, load_messages, missing_translations, speech_for
 from markupsafe import Markup
@@ -168,7 +169,7 @@ def test_arabic_indic_digits_on_request() -> None:
 
 
 def test_direction_and_locale() -> None:
-    assert [(speech_for(code).language, speech_for(code).direction) for code in i18n.LANGUAGES] == [
+    assert [(speech_for(code).language, speech_for(code).direction) for code in LANGUAGES] == [
         ("en", "ltr"), ("es", "ltr"), ("ru", "ltr"), ("ar", "rtl"),
     ]
     assert str(speech_for("es").locale) == "es"
@@ -428,7 +429,7 @@ def pages_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     projects = root / "projects"
     projects.mkdir()
     (projects / "_policies.yml").write_text(PAGE_POLICIES, encoding="utf-8")
-    for language in i18n.LANGUAGES:
+    for language in LANGUAGES:
         for signed in (True, False):
             name = f"{'signed' if signed else 'proposal'}-{language}.md"
             (projects / name).write_text(page_engagement(language, page_share(language, signed), signed), "utf-8")
@@ -572,7 +573,7 @@ PAGE_FACTS = {
 }
 
 
-@pytest.mark.parametrize("language", i18n.LANGUAGES)
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_locale_dates_money_and_plurals_on_the_page(pages_site: Path, language: str) -> None:
     page = parse_page(pages_site / "c" / page_share(language, True) / "index.html")
     text = "\n".join(page.texts)
@@ -589,7 +590,7 @@ def test_rendering_every_language_needs_no_fallback(tmp_path: Path) -> None:
     from jinja2 import Environment, FileSystemLoader
 
     (tmp_path / "_policies.yml").write_text(PAGE_POLICIES, encoding="utf-8")
-    for language in i18n.LANGUAGES:
+    for language in LANGUAGES:
         for signed in (True, False):
             name = f"{'signed' if signed else 'proposal'}-{language}.md"
             (tmp_path / name).write_text(page_engagement(language, page_share(language, signed), signed), "utf-8")

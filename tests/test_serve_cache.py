@@ -263,3 +263,23 @@ def test_inherited_policies_are_shared_not_copied() -> None:
     assert terms["kaze-ceramics"].calendar.country == "JP"
     assert terms["kaze-ceramics"].calendar.workdays == policies.calendar.workdays
     assert terms["kaze-ceramics"].payment is policies.payment
+
+
+def test_two_files_with_one_share_show_the_first_file_s_page(site_root: Path, plugin_cache: dict) -> None:
+    # A copied engagement keeps its share: the merge step gives the share to the first file in
+    # file order (acme-bakery.md before zz-copy.md), whichever page was staged last.
+    site = site_root / "site"
+    source = (site_root / "projects" / f"{EDITED}.md").read_text(encoding="utf-8")
+    (site_root / "projects" / "zz-copy.md").write_text(source + "\nThe copy's own words.\n", encoding="utf-8")
+    serve_build(site_root, site, startup=True)
+    page = (site / EDITED_PAGE).read_text(encoding="utf-8")
+    assert "The copy&#39;s own words." not in page and "The copy's own words." not in page
+    assert "Acme Bakery" in page
+    board = (site / "board" / "index.html").read_text(encoding="utf-8")
+    assert "projects/zz-copy.md:" in board and "this share is already used by projects/acme-bakery.md" in board
+
+    # The first file edited: its page follows; the copy still has no page of its own.
+    add_paragraph(site_root, EDITED, "Revised after the copy.")
+    serve_build(site_root, site)
+    page = (site / EDITED_PAGE).read_text(encoding="utf-8")
+    assert "Revised after the copy." in page and "own words" not in page

@@ -26,7 +26,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po, write_po
-from courtside.publish.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, SOURCE_LANGUAGE
+from courtside.core.languages import LANGUAGES
+from courtside.publish.i18n import DOMAIN, LOCALE_DIR, SOURCE_LANGUAGE
 from jinja2 import Environment, nodes
 
 ROOT = Path(__file__).resolve().parents[1]

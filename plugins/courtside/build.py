@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from .core.pipeline import Broken, PolicySet, Source, combine, evaluate
 from .core.snapshot import Snapshot
-from .parallel import jobs_for, map_chunks
+from .parallel import jobs_for, map_chunks, pickle_by_fields
 from .publish.i18n import missing_translations, record_missing
 from .sources.folder import read_folder
 from .stage import Stage
@@ -36,6 +36,20 @@ PAGES_PER_PROCESS = 100
 Result = Snapshot | Broken
 
 
+def _results_pickle_quickly() -> None:
+    """What a worker sends back (a Snapshot or a Broken, and what they hold) pickles by fields."""
+    from .core.money import PaymentPlan
+    from .core.problems import Problem
+    from .core.schedule import Link, Schedule, StagePlan
+    from .core.validate import Loaded, Origin
+    from .core.yamlfile import Located
+
+    pickle_by_fields(Snapshot, Broken, Loaded, Origin, Located, Schedule, StagePlan, Link, PaymentPlan, Problem)
+
+
+_results_pickle_quickly()
+
+
 @dataclass(frozen=True)
 class PageOptions:
     """Where client pages go and what they may show."""
@@ -47,10 +61,19 @@ class PageOptions:
 
 
 @dataclass
-class ServeMemo:
-    """What `mkdocs serve` keeps between rebuilds: each engagement's result, by its inputs."""
+class Remembered:
+    """What an earlier build made from an engagement: its result, and the files it staged."""
 
-    results: dict[str, tuple[bytes, Result]] = field(default_factory=dict)  # file name -> (inputs, result)
+    inputs: bytes  # a digest of everything the result and the page depend on
+    result: Result
+    files: list[str]  # staged paths, from the site root
+
+
+@dataclass
+class ServeMemo:
+    """What `mkdocs serve` keeps between rebuilds: each engagement's result and page, by its inputs."""
+
+    results: dict[str, Remembered] = field(default_factory=dict)  # file name -> what it made
 
     # Forget everything (after a failed build, the stage cannot be trusted).
     def clear(self) -> None:
@@ -109,17 +132,23 @@ def build_engagements(
     common = _digest(read.policies.data if read.policies else b"", label.encode(), today.isoformat().encode(), signature)
     inputs = {source.name: _digest(common, source.data) for source in read.sources}
     by_name: dict[str, Result] = {}
+    files: dict[str, list[str]] = {}  # what each engagement's page staged
     to_do: list[Source] = []
+    old = memo.results if memo is not None else {}
     for source in read.sources:
-        remembered = memo.results.get(source.name) if memo is not None else None
-        if remembered is not None and remembered[0] == inputs[source.name]:
-            by_name[source.name] = remembered[1]
+        remembered = old.get(source.name)
+        if remembered is not None and remembered.inputs == inputs[source.name]:
+            by_name[source.name], files[source.name] = remembered.result, remembered.files
         else:
             to_do.append(source)
+    if stage is not None:  # serve: the pages of engagements changed or gone
+        for name, remembered in old.items():
+            if name not in files:
+                stage.discard(remembered.files)
 
-    def work(chunk: Sequence[Source]) -> tuple[list[Result], dict[str, list[str]]]:
-        results = [_evaluate_and_render(source, policies, today, writer, stage, options) for source in chunk]
-        return results, missing_translations()
+    def work(chunk: Sequence[Source]) -> tuple[list[tuple[Result, list[str]]], dict[str, list[str]]]:
+        done = [_evaluate_and_render(source, policies, today, writer, stage, options) for source in chunk]
+        return done, missing_translations()
 
     # An explicit number of jobs is taken as it is (one file each at the least); by default,
     # one per CPU with PAGES_PER_PROCESS files each.
@@ -131,34 +160,59 @@ def build_engagements(
             raise
         remote = exc.__cause__  # the worker's traceback, as text (concurrent.futures)
         raise BuildFailed(f"a worker process failed: {type(exc).__name__}: {exc}\n{remote or ''}".rstrip()) from None
-    done = 0
+    done_so_far = 0
     for results, missed in chunks:
         record_missing(missed)
-        for source, result in zip(to_do[done : done + len(results)], results, strict=True):
-            by_name[source.name] = result
-        done += len(results)
-    if memo is not None:
-        memo.results = {name: (inputs[name], result) for name, result in by_name.items()}
+        for source, (result, staged) in zip(to_do[done_so_far : done_so_far + len(results)], results, strict=True):
+            by_name[source.name], files[source.name] = result, staged
+        done_so_far += len(results)
     results = [entry if isinstance(entry, Broken) else by_name[entry.name] for entry in read.entries]
-    if stage is not None:  # pages of engagements that are gone (serve: deleted or renamed files)
-        for key in stage.keys() - {result.id for result in results} - {BOARD_KEY}:
-            stage.drop(key)
-    return Built(combine(results, policies, today), processes)
+    board = combine(results, policies, today)
+    if writer is not None and stage is not None:
+        _restage_shared_pages(read.sources, by_name, files, writer, stage, options)
+    if memo is not None:
+        memo.results = {name: Remembered(inputs[name], result, files[name]) for name, result in by_name.items()}
+    return Built(board, processes)
 
 
-BOARD_KEY = "_board"
-"""The stage's folder for the board's files (engagement ids never start with `_`)."""
+def _restage_shared_pages(
+    sources: list[Source],
+    by_name: dict[str, Result],
+    files: dict[str, list[str]],
+    writer: PageWriter,
+    stage: Stage,
+    options: PageOptions,
+) -> None:
+    """Two files with the same share each staged a page at the same path, in no set order; the
+    merge step gave the share to the first (in file order): stage its page again, and the
+    later files' pages are not theirs to publish. (Rare: a copied file, while serving.)"""
+    writers: dict[str, list[str]] = {}  # path -> the files that staged it, in file order
+    for source in sources:
+        for path in files.get(source.name, ()):
+            writers.setdefault(path, []).append(source.name)
+    contested = {path for path, names in writers.items() if len(names) > 1}
+    for source in sources:
+        own = files.get(source.name, [])
+        if not contested.intersection(own):
+            continue
+        if writers[own[0]][0] != source.name:
+            files[source.name] = []
+            continue
+        page = page_of(by_name[source.name], options)
+        if page is not None:
+            stage.write(writer.render(page))
 
 
 def _evaluate_and_render(
     source: Source, policies: PolicySet, today: date, writer: PageWriter | None, stage: Stage | None, options: PageOptions
-) -> Result:
-    """The per-file work of a build: the pipeline, then the page into the stage."""
+) -> tuple[Result, list[str]]:
+    """The per-file work of a build: the pipeline, then the page into the stage (its paths)."""
     result = evaluate(source, policies, today)
-    if writer is not None and stage is not None:
-        page = page_of(result, options)  # type: ignore[arg-type]
-        if page is None:
-            stage.drop(result.id)
-        else:
-            stage.put(result.id, writer.render(page))
-    return result  # type: ignore[return-value]
+    if writer is None or stage is None:
+        return result, []  # type: ignore[return-value]
+    page = page_of(result, options)  # type: ignore[arg-type]
+    if page is None:
+        return result, []  # type: ignore[return-value]
+    files = writer.render(page)
+    stage.write(files)
+    return result, [path for path, _ in files]  # type: ignore[return-value]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +27,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .build import BOARD_KEY, BuildFailed, PageOptions, ServeMemo, build_engagements, page_of
+from .build import BuildFailed, PageOptions, ServeMemo, build_engagements, page_of
 from .config import SECRET_PATH_LENGTH, CourtsideConfig
 from .core.problems import Invalid
 from .core.snapshot import Snapshot
@@ -104,12 +105,13 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         assert self.projects is not None
         clear_missing()  # report only what this build showed in English
         site = Path(config.site_dir)
+        client_dir = self.config.client_dir.strip("/")
         self._stage = Stage(site)
-        if not self.serving or not self._memo or not self._memo.results:
+        if self.serving and self._memo and self._memo.results:
+            self._stage.take_back(client_dir)  # the pages of the last build, before MkDocs empties the site
+        else:
             self._stage.reset()
-        options = PageOptions(
-            self.config.client_dir.strip("/"), config.site_url, config.use_directory_urls, self.serving
-        )
+        options = PageOptions(client_dir, config.site_url, config.use_directory_urls, self.serving)
         signature = self._site_signature(config) if self.serving else b""
         try:
             built = build_engagements(
@@ -202,6 +204,10 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         site = Path(config.site_dir)
         self._scrub_search_index(site)
         client_dir = site / self.config.client_dir.strip("/")
+        # The client folder is this build's pages and nothing else: a `--dirty` build keeps no
+        # page of a rotated share or a deleted engagement.
+        shutil.rmtree(client_dir, ignore_errors=True)
+        self._stage.publish()
         client_dir.mkdir(parents=True, exist_ok=True)
         # A host that lists directories must not list the shares.
         (client_dir / "index.html").write_text(
@@ -209,10 +215,6 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
             "<title>Not found</title><p>Nothing here.</p>\n",
             encoding="utf-8",
         )
-        keys = [page.item.id for page in self._pages]
-        if self.board_path is not None:
-            keys.append(BOARD_KEY)
-        self._stage.publish(site, keys)
         # A secret board path is not named in `_headers`: a host that serves the file as it is
         # (GitHub Pages, a bucket) would give the secret away. The board's own meta tags say
         # noindex and no-referrer.
@@ -277,9 +279,8 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         from .publish.mailto import reminders_json
 
         assert self.board is not None and self._stage is not None and self.board_path is not None
-        folder = self._stage.root / BOARD_KEY / self.board_path
-        self._stage.drop(BOARD_KEY)
-        folder.mkdir(parents=True)
+        folder = self._stage.root / self.board_path
+        folder.mkdir(parents=True, exist_ok=True)
         with (folder / "board.json").open("w", encoding="utf-8") as out:
             texts = self._cache.engagement_text if self.serving else None
             write_board_json(out, self.board, self.page_paths(), reminders_json(self._mails), texts)

@@ -459,6 +459,13 @@ class WorkCalendar:
             out.extend((d, name) for d, name in table.items() if a <= d <= b)
         return out
 
+    def __reduce__(self) -> tuple:
+        """Pickled as its rules: unpickled through `calendar_for`, so a process that receives
+        thousands of engagements (a build's worker results) shares one calendar per rule set."""
+        closed = tuple(date.fromordinal(o) for o in sorted(self._closed))
+        open_days = tuple(date.fromordinal(o) for o in sorted(self._open))
+        return (calendar_for, (self.workdays, self._country, self._subdivision, closed, open_days))
+
     def __repr__(self) -> str:
         return (
             f"WorkCalendar(workdays={self.workdays!r}, country={self._country!r}, "

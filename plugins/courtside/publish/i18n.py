@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, match_skeleton
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal, format_percent
@@ -161,6 +161,7 @@ class Speech:
         self.messages = messages
         self.digits = digits or DIGITS.get(language, "latn")
         self._formatted: dict[tuple, str] = {}  # see _remembered
+        self._patterns: dict[str, str] = {}  # see _pattern
 
     # Translate a message and fill its named placeholders.
     def gettext(self, message: str, **variables: Any) -> str:
@@ -214,7 +215,16 @@ class Speech:
     @_remembered
     def short_date(self, value: date, this_year: int | None = None) -> str:
         skeleton = "MMMd" if this_year is not None and value.year == this_year else "yMMMd"
-        return self._digits(format_skeleton(skeleton, value, locale=self.locale))
+        return self._digits(format_date(value, format=self._pattern(skeleton), locale=self.locale))
+
+    # The locale's pattern for a skeleton, found once: Babel's `format_skeleton` searches the
+    # locale's skeletons on every call (it was most of a page's formatting time).
+    def _pattern(self, skeleton: str) -> str:
+        pattern = self._patterns.get(skeleton)
+        if pattern is None:
+            matched = match_skeleton(skeleton, self.locale.datetime_skeletons) or skeleton
+            pattern = self._patterns[skeleton] = str(self.locale.datetime_skeletons[matched])
+        return pattern
 
     # Money with the currency's symbol and minor unit: "$12,000.00", "12 000,00 ₽", "¥12,000".
     @_remembered
@@ -256,7 +266,7 @@ class Speech:
 
 @cache
 def speech_for(language: str, digits: str | None = None) -> Speech:
-    """The (cached) speech of a language code from model.LANGUAGES."""
+    """The (cached) speech of a language code from core.languages.LANGUAGES."""
     return Speech(language, digits=digits)
 
 
