@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -272,19 +273,30 @@ def test_unique_shares_keeps_the_order_and_the_first_file():
 # -- Work shared between processes --------------------------------------------------------------------
 
 
+# Python code run in a new process, its stdout read as JSON: a process of its own, since this
+# one may run threads (the browser tests' server), and a process with threads never forks.
+def in_a_new_process(code: str) -> object:
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.splitlines()[-1])
+
+
 def test_map_chunks_gives_every_item_once_in_order_from_several_processes():
-    import os
-    import time
+    parent, flat = in_a_new_process(
+        """
+        import json, os, time
+        from courtside.parallel import map_chunks
 
-    def work(chunk):
-        time.sleep(0.05)  # long enough that one worker cannot take every chunk before the other starts
-        return [(os.getpid(), x * x) for x in chunk]
+        def work(chunk):
+            time.sleep(0.05)  # long enough that one worker cannot take every chunk before the other starts
+            return [(os.getpid(), x * x) for x in chunk]
 
-    items = list(range(37))
-    results = parallel.map_chunks(work, items, 2)
-    flat = [pair for chunk in results for pair in chunk]
-    assert [square for _, square in flat] == [x * x for x in items]
-    assert len({pid for pid, _ in flat}) == 2 and os.getpid() not in {pid for pid, _ in flat}
+        results = map_chunks(work, list(range(37)), 2)
+        print(json.dumps([os.getpid(), [pair for chunk in results for pair in chunk]]))
+        """
+    )
+    assert [square for _, square in flat] == [x * x for x in range(37)]
+    assert len({pid for pid, _ in flat}) == 2 and parent not in {pid for pid, _ in flat}
 
 
 def test_map_chunks_in_this_process_for_one_job_or_one_item():
@@ -295,16 +307,42 @@ def test_map_chunks_in_this_process_for_one_job_or_one_item():
 
 
 def test_an_exception_in_a_worker_reaches_the_caller_with_its_message():
-    def work(chunk):
-        if 5 in chunk:
-            raise RuntimeError("worker bug on 5")
-        return list(chunk)
+    caught = in_a_new_process(
+        """
+        import json
+        from courtside.parallel import map_chunks
 
-    with pytest.raises(RuntimeError, match="worker bug on 5"):
-        parallel.map_chunks(work, list(range(20)), 2)
+        def work(chunk):
+            if 5 in chunk:
+                raise RuntimeError("worker bug on 5")
+            return list(chunk)
+
+        try:
+            map_chunks(work, list(range(20)), 2)
+        except RuntimeError as exc:
+            print(json.dumps(str(exc)))
+        """
+    )
+    assert caught == "worker bug on 5"
 
 
-def test_jobs_for_keeps_small_inputs_in_one_process():
+def test_a_process_with_threads_does_the_work_itself():
+    import os
+    import threading
+
+    release = threading.Event()
+    waiting = threading.Thread(target=release.wait)
+    waiting.start()
+    try:
+        assert not parallel.can_fork() and parallel.jobs_for(1000, 4, 1) == 1
+        assert parallel.map_chunks(lambda chunk: {os.getpid()}, list(range(10)), 4) == [{os.getpid()}]
+    finally:
+        release.set()
+        waiting.join()
+
+
+def test_jobs_for_keeps_small_inputs_in_one_process(monkeypatch):
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)  # this test's arithmetic alone
     assert parallel.jobs_for(49, 2, 50) == 1  # fewer than 50 files: not worth a fork
     assert parallel.jobs_for(100, 2, 50) == 2
     assert parallel.jobs_for(100, 8, 50) == 2  # at most one process per 50 files
@@ -328,14 +366,25 @@ def run_check(capsys, *args: str) -> tuple[int, str, str]:
 
 
 @pytest.mark.parametrize("where", ["projects", "generated", "broken"])
-def test_courtside_check_jobs_2_prints_what_jobs_1_prints(where, capsys, monkeypatch, request):
+def test_courtside_check_jobs_2_prints_what_jobs_1_prints(where, request):
     folder = REPO / "projects" if where == "projects" else request.getfixturevalue(where)
-    monkeypatch.setattr(check_command, "CHECK_AT_LEAST", 1)
-    forked = []
-    real = parallel.map_chunks
-    monkeypatch.setattr(parallel, "map_chunks", lambda work, items, jobs: forked.append(jobs) or real(work, items, jobs))
-    serial = run_check(capsys, str(folder), "--jobs", "1", "--no-cache")
-    parallel_run = run_check(capsys, str(folder), "--jobs", "2", "--no-cache")
+    forked, serial, parallel_run = in_a_new_process(
+        f"""
+        import contextlib, io, json
+        from courtside import parallel
+        from courtside.cli import check, main
+        check.CHECK_AT_LEAST = 1
+        forked, real = [], parallel.map_chunks
+        parallel.map_chunks = lambda work, items, jobs: forked.append(jobs) or real(work, items, jobs)
+        runs = []
+        for jobs in ("1", "2"):
+            out, err = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = main(["check", {str(folder)!r}, "--jobs", jobs, "--no-cache", "--today", "{TODAY}"])
+            runs.append([code, out.getvalue(), err.getvalue()])
+        print(json.dumps([forked, *runs]))
+        """
+    )
     assert forked == [1, 2]
     assert parallel_run == serial
     code, out, err = serial
