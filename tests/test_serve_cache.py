@@ -15,7 +15,7 @@ from pathlib import Path
 
 import courtside.publish.views as views
 import pytest
-from conftest import ROOT
+from conftest import ROOT, comparable_bytes
 from courtside.build import PageOptions, ServeMemo, build_engagements
 from courtside.publish.board_json import board_json
 from courtside.sources.folder import evaluate_folder
@@ -117,7 +117,7 @@ def plain_build(root: Path, site_dir: Path, plugin_cache: dict) -> None:
 
 # Relative path -> bytes of every file in a built site.
 def tree(site_dir: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(site_dir)): p.read_bytes() for p in sorted(site_dir.rglob("*")) if p.is_file()}
+    return {str(p.relative_to(site_dir)): comparable_bytes(p) for p in sorted(site_dir.rglob("*")) if p.is_file()}
 
 
 # Append a paragraph to an engagement's Markdown body (its terms stay as they are).

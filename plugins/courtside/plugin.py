@@ -16,7 +16,7 @@ import json
 import logging
 import os
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("mkdocs.plugins.courtside")
 PACKAGE = Path(__file__).parent
 SERVE_BOARD = "board"  # where `mkdocs serve` shows the board when no `board_path` is set
+# What set `today`, as the log names it (the core's `Today.source` is the field a problem names).
+TODAY_SOURCES = {"environment variable": "COURTSIDE_TODAY", "plugins.courtside.today": "`today` in mkdocs.yml"}
 
 
 class CourtsidePlugin(BasePlugin[CourtsideConfig]):
@@ -56,6 +58,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         self.board_path: str | None = None  # the board's folder in this build; None: no board
         self.projects: Path | None = None
         self.today = Today(date.today(), None)
+        self.built_at = datetime.now(UTC)  # when this build computed its values (board.json's `built_at`)
         self._pages: list[ClientPage] = []  # client pages of this build
         self._mails: list = []  # reminders due today, with their messages
         self._stage: Stage | None = None
@@ -90,7 +93,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
                 "courtside: every date is computed as of %s (set by %s), not today's date %s: "
                 "the pages show that day",
                 self.today.day.isoformat(),
-                self.today.source,
+                TODAY_SOURCES.get(self.today.source, self.today.source),
                 date.today().isoformat(),
             )
         self.board_path = self._board_path()
@@ -103,6 +106,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         from .publish.mailto import reminder_mails
 
         assert self.projects is not None
+        self.built_at = datetime.now(UTC)
         clear_missing()  # report only what this build showed in English
         site = Path(config.site_dir)
         client_dir = self.config.client_dir.strip("/")
@@ -283,7 +287,9 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         folder.mkdir(parents=True, exist_ok=True)
         with (folder / "board.json").open("w", encoding="utf-8") as out:
             texts = self._cache.engagement_text if self.serving else None
-            write_board_json(out, self.board, self.page_paths(), reminders_json(self._mails), texts)
+            write_board_json(
+                out, self.board, self.page_paths(), reminders_json(self._mails), texts, built_at=self.built_at
+            )
         with (folder / CALENDAR_FILE).open("wb") as out:  # one engagement at a time: bounded memory
             write_internal_calendar(out, self.board, self.page_urls())
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, TextIO
 
@@ -122,21 +122,31 @@ def totals_json(board: Board) -> dict[str, Any]:
     }
 
 
+def built_at_text(moment: datetime) -> str:
+    """A build's time as board.json gives it: ISO 8601 in UTC to the second, `2026-11-20T06:30:02Z`."""
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
 def board_json(
     board: Board,
     links: dict[str, str] | None = None,
     reminders: list[dict[str, Any]] | None = None,
     engagements: list[Any] | None = None,
+    built_at: datetime | None = None,
 ) -> dict[str, Any]:
     """The machine-readable board: every computed value, dates ISO, money as strings.
 
     `reminders` (publish/mailto.reminders_json) is added as is when given; `engagements`
     replaces the list of `engagement_json` of `board.sorted()` (the plugin's serve cache
-    passes [] and fills in text it kept).
+    passes [] and fills in text it kept). `built_at`, the real time of the build (passed in,
+    like `today`), follows `today` when given: a reader tells the day the values are computed
+    for from the moment they were, and so how old the file is.
     """
     links = links or {}
-    out = {
-        "today": board.today.isoformat(),
+    out: dict[str, Any] = {"today": board.today.isoformat()}
+    if built_at is not None:
+        out["built_at"] = built_at_text(built_at)
+    out |= {
         "engagements": [engagement_json(s, links.get(s.id)) for s in board.sorted()]
         if engagements is None
         else engagements,
@@ -156,6 +166,7 @@ def write_board_json(
     links: dict[str, str] | None = None,
     reminders: list[dict[str, Any]] | None = None,
     engagement_text: Callable[[Snapshot, str | None], str] | None = None,
+    built_at: datetime | None = None,
 ) -> None:
     """`board.json` into `out`, byte for byte what `json.dump(board_json(...), indent=2,
     ensure_ascii=False)` writes, but one engagement at a time: the whole document as one
@@ -165,7 +176,7 @@ def write_board_json(
     for its place (the serve cache keeps them); by default it is computed here.
     """
     links = links or {}
-    rest = json.dumps(board_json(board, links, reminders, engagements=[]), indent=2, ensure_ascii=False)
+    rest = json.dumps(board_json(board, links, reminders, [], built_at), indent=2, ensure_ascii=False)
     head, tail = rest.split('\n  "engagements": []', 1)
     out.write(head + '\n  "engagements": [')
     for index, snap in enumerate(board.sorted()):

@@ -67,8 +67,12 @@ UID_DOMAIN = "courtside.invalid"
 ALARM_BEFORE = timedelta(days=1, hours=15)
 """Before an all-day event's midnight: two days before the due date, at 9:00."""
 
-REFRESH = timedelta(hours=12)
-"""How often a subscribed calendar app should fetch the file again."""
+REFRESH = timedelta(hours=6)
+"""How often a subscribed calendar app should fetch the file again (REFRESH-INTERVAL and
+X-PUBLISHED-TTL). The site is built every morning and on every push: an app that asks every
+6 hours shows a morning's build by midday at the latest, at four small requests a day (the
+host answers "not modified" when nothing changed). An interval as long as the build's (a
+day) could leave a subscriber a whole build behind (docs/guide/publishing.md, "How fresh")."""
 
 CALENDAR_FILE = "calendar.ics"
 SKIPPED_STATES = frozenset({"cancelled", "proposal"})
