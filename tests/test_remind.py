@@ -673,3 +673,96 @@ def test_the_board_lists_what_is_not_sent_yet_and_when_the_rest_went(tmp_path, r
     assert html.count('class="cs-reminder-send"') == 1 and "mailto:bo@birch.example" in html
     assert f"Sent at {record.at.strftime('%H:%M')} UTC" in html
     assert "late: its day was Apr 13, 2026" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "subject_line", "heading"),
+    [
+        ("es", "Northwind Studio, 14 abr 2026: 1 recordatorio enviado", "Enviados desde el último resumen"),
+        ("ru", "Northwind Studio, 14 апр. 2026\u202fг.: отправлено 1 напоминание", "Отправлено после прошлой сводки"),
+        ("ar", "Northwind Studio، 14\u200f/04\u200f/2026: أُرسل تذكير واحد", "أُرسل منذ الملخص السابق"),
+    ],
+)
+def test_the_digest_is_in_the_studio_language(tmp_path, remind, language, subject_line, heading):
+    folder = projects(tmp_path / "projects", {"acme": fields(DONE)}, POLICIES.replace("language: en", f"language: {language}"))
+    outbox = tmp_path / "review"
+    assert remind(folder, "2026-04-14", "--outbox", str(outbox)).code == 0
+    digest = email.message_from_bytes((outbox / "02-digest-sam-northwind.example.eml").read_bytes(), policy=email.policy.default)
+    assert subject(digest) == subject_line
+    text = body(digest)
+    assert f"\n\n{heading}\n- " in text
+    for english in ("Sent since", "Owed", "In all", "reminder", "Nothing"):
+        assert english not in text
+
+
+def test_a_file_with_problems_is_named_and_the_others_still_go(tmp_path, remind, server):
+    folder = projects(tmp_path / "projects", {"acme": fields(DONE)})
+    (folder / "broken.md").write_text("---\nclient: Broken Co\n---\n", encoding="utf-8")
+    ran = remind(folder, "2026-04-14", "--send", env=server.environ())
+    assert ran.code == 1
+    assert ran.err.splitlines() == [f"courtside: no reminders for files with problems: {folder}/broken.md (run 'courtside check')"]
+    assert len(reminders_of(server)) == 1 and len(digests_of(server)) == 1
+
+
+def test_the_command_as_a_daily_job_runs_it_without_smtp_settings(tmp_path):
+    # The installed console script, in a fresh process, with no COURTSIDE_* variable and no
+    # mkdocs.yml: the daily job's first run before its secrets are set. One line, exit 1.
+    import subprocess
+    import sys
+
+    folder = projects(tmp_path / "projects", {"acme": fields(DONE)})
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("COURTSIDE_")}
+    script = Path(sys.executable).with_name("courtside")
+    result = subprocess.run(
+        [str(script), "remind", "--send", "--today", "2026-04-14"],
+        cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 1, result
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "courtside remind: cannot send the payment 'Design approved' of acme (due 2026-04-14, reminder of 2026-04-14): "
+        "no SMTP host configured: set COURTSIDE_SMTP_HOST to your mail provider's SMTP server "
+        "(and COURTSIDE_SMTP_USER, COURTSIDE_SMTP_PASSWORD; see docs/calendar-and-reminders.md)"
+    ]
+    assert not (folder / "_sent.log").exists()
+
+
+def test_the_site_address_comes_from_mkdocs_yml(tmp_path):
+    from courtside.cli.remind import site_of
+
+    folder = tmp_path / "projects"
+    folder.mkdir()
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: S\n"
+        "site_url: !ENV [SITE_URL, 'https://studio.example/']\n"
+        "use_directory_urls: false\n"
+        "plugins:\n  - search\n  - courtside: {client_dir: /clients/}\n"
+        "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n",
+        encoding="utf-8",
+    )
+    # `!ENV` is MkDocs' own tag: read as nothing, so the address is unknown and says why.
+    site = site_of(None, folder)
+    assert (site.url, site.client_dir, site.directory_urls) == (None, "clients", False)
+    assert site.note == f"no site_url in {tmp_path / 'mkdocs.yml'}"
+    (tmp_path / "mkdocs.yml").write_text("site_url: https://studio.example/\n", encoding="utf-8")
+    assert site_of(None, folder) == type(site)("https://studio.example/", "c", True, None)
+    assert site_of("https://other.example/", folder).url == "https://other.example/"
+    (tmp_path / "mkdocs.yml").write_text("site_url: [unclosed\n", encoding="utf-8")
+    assert site_of(None, folder).note.startswith(f"cannot read site_url from {tmp_path / 'mkdocs.yml'}")
+
+
+def test_skipped_days_alone_are_recorded_without_smtp_settings(tmp_path, remind):
+    # The log holds 04-07, 04-14, 04-16 and the digest of 04-17, not 04-13 (a line deleted by
+    # hand): 04-13 is older than what went, so it is recorded as skipped; nothing is sent, and
+    # no SMTP setting is needed for that.
+    folder = projects(tmp_path / "projects", {"acme": fields(DONE)})
+    lines = [
+        f"{day}\t{day}T08:00:00Z\tsent\tpayment\tacme\tDesign approved\t2026-04-14\t{day}\tdana@acmebakery.example"
+        for day in ("2026-04-07", "2026-04-14", "2026-04-16")
+    ]
+    lines.append("2026-04-17\t2026-04-17T08:00:00Z\tsent\tdigest\t-\t-\t2026-04-17\t2026-04-17\tsam@northwind.example")
+    (folder / "_sent.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ran = remind(folder, "2026-04-17", "--send")
+    assert ran.code == 0, ran
+    assert ran.out == "Nothing to send on 2026-04-17; 1 earlier reminder day(s) recorded as skipped.\n"
+    assert [(k[4].isoformat(), r.event) for k, r in log_lines(folder)][-1] == ("2026-04-13", SKIPPED)

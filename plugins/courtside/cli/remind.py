@@ -17,6 +17,7 @@ import argparse
 import os
 import re
 import sys
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -262,8 +263,10 @@ def send_plan(
     return run
 
 
-def send(board: Board, folder: Path, label: str, urls: dict[str, str | None], out: TextIO, err: TextIO) -> int:
-    """`--send`: read the log, plan, and send under the log's lock."""
+def send(board: Board, folder: Path, label: str, urls: dict[str, str | None], note: str | None, out: TextIO, err: TextIO) -> int:
+    """`--send`: read the log, plan, and send under the log's lock (`note`: why the messages
+    have no link, said once something is about to go). SMTP settings are needed only when
+    there is something to send: skipped days alone are recorded without them."""
     from ..core.reminders import plan_reminders
     from ..outbox.sentlog import SENT_LOG, Busy, open_sent_log, read_sent_log
     from ..outbox.smtp import Mailer, SettingsError, smtp_settings
@@ -273,21 +276,37 @@ def send(board: Board, folder: Path, label: str, urls: dict[str, str | None], ou
     if not plan.steps and plan.digest is not None:
         out.write(f"Nothing to send on {plan.today.isoformat()}: every reminder and the digest went.\n")
         return EXIT_OK
-    _studio_address(board, label)
+    mailer: Mailer | None = None
+    if plan.to_send or plan.digest is None:
+        _studio_address(board, label)
+        try:
+            mailer = Mailer(smtp_settings(os.environ))
+        except SettingsError as exc:
+            count = len(plan.to_send)
+            what = describe(plan.to_send[0]) if count else "the studio's digest"
+            if count > 1:
+                what += f" and {count - 1} more reminder{'s' if count > 2 else ''}"
+            raise Refused(f"{PROG} {NAME}: cannot send {what}: {exc}") from None
+        _say_no_link(note, err)
     try:
-        settings = smtp_settings(os.environ)
-    except SettingsError as exc:
-        first = plan.to_send[0] if plan.to_send else None
-        what = f"{describe(first)} and {len(plan.to_send) - 1} more" if first else "the studio's digest"
-        raise Refused(f"{PROG} {NAME}: cannot send {what}: {exc}") from None
-    try:
-        with open_sent_log(path) as writer, Mailer(settings) as mailer:
+        with open_sent_log(path) as writer, mailer or nullcontext():
             log = _readable(read_sent_log(path, name), err)  # again, under the lock: what another run wrote
             plan = plan_reminders(board, log.recorded)
-            run = send_plan(board, plan, log, Messages(board, urls), mailer.send, writer.record, err, out)
+            deliver = mailer.send if mailer is not None else _nothing_to_deliver
+            run = send_plan(board, plan, log, Messages(board, urls), deliver, writer.record, err, out)
     except Busy as exc:
         raise Refused(f"{PROG} {NAME}: {exc}") from None
+    if mailer is None:
+        skipped = sum(len(step.skip) for step in plan.steps)
+        out.write(f"Nothing to send on {plan.today.isoformat()}; {skipped} earlier reminder day(s) recorded as skipped.\n")
     return EXIT_PROBLEMS if run.failed else EXIT_OK
+
+
+def _nothing_to_deliver(message: EmailMessage) -> None:
+    """The deliverer of a run that found nothing to send (the log only grows: it stays so)."""
+    from ..outbox.smtp import SendFailed
+
+    raise SendFailed("no SMTP settings were read, as there was nothing to send when the run began")
 
 
 def _readable(log: Any, err: TextIO) -> Any:
@@ -302,7 +321,14 @@ def _readable(log: Any, err: TextIO) -> Any:
     return log
 
 
-def write_outbox(board: Board, folder: Path, label: str, urls: dict[str, str | None], outbox: Path, out: TextIO, err: TextIO) -> int:
+def _say_no_link(note: str | None, err: TextIO) -> None:
+    if note is not None:
+        err.write(f"{PROG} {NAME}: {note}: the messages go without the client page's address (pass --site-url)\n")
+
+
+def write_outbox(
+    board: Board, folder: Path, label: str, urls: dict[str, str | None], note: str | None, outbox: Path, out: TextIO, err: TextIO
+) -> int:
     """`--outbox DIR`: the messages `--send` would send, as .eml files; nothing is recorded."""
     from ..core.reminders import plan_reminders
     from ..outbox.sentlog import SENT_LOG, read_sent_log
@@ -311,6 +337,7 @@ def write_outbox(board: Board, folder: Path, label: str, urls: dict[str, str | N
     plan = plan_reminders(board, log.recorded)
     if plan.steps or plan.digest is None:
         _studio_address(board, label)
+        _say_no_link(note, err)
     outbox.mkdir(parents=True, exist_ok=True)
     written: list[str] = []
 
@@ -350,12 +377,10 @@ def run(args: argparse.Namespace) -> int:
     site = site_of(args.site_url, folder)
     urls = page_urls(board, site)
     out, err = sys.stdout, sys.stderr
-    if site.note is not None and (args.send or args.outbox):
-        err.write(f"{PROG} {NAME}: {site.note}: the messages go without the client page's address (pass --site-url)\n")
     if args.outbox is not None:
-        status = write_outbox(board, folder, label, urls, Path(args.outbox), out, err)
+        status = write_outbox(board, folder, label, urls, site.note, Path(args.outbox), out, err)
     elif args.send:
-        status = send(board, folder, label, urls, out, err)
+        status = send(board, folder, label, urls, site.note, out, err)
     else:
         log = _readable(read_sent_log(folder / SENT_LOG, f"{label}/{SENT_LOG}"), err)
         plan = plan_reminders(board, log.recorded)
