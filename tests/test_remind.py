@@ -727,7 +727,7 @@ def test_the_command_as_a_daily_job_runs_it_without_smtp_settings(tmp_path):
     assert not (folder / "_sent.log").exists()
 
 
-def test_the_site_address_comes_from_mkdocs_yml(tmp_path):
+def test_the_site_address_comes_from_mkdocs_yml(tmp_path, monkeypatch):
     from courtside.cli.remind import site_of
 
     folder = tmp_path / "projects"
@@ -740,10 +740,14 @@ def test_the_site_address_comes_from_mkdocs_yml(tmp_path):
         "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n",
         encoding="utf-8",
     )
-    # `!ENV` is MkDocs' own tag: read as nothing, so the address is unknown and says why.
+    # `!ENV [VAR, default]` as MkDocs reads it; other tags (`!!python/name:`) as nothing.
+    monkeypatch.delenv("SITE_URL", raising=False)
     site = site_of(None, folder)
-    assert (site.url, site.client_dir, site.directory_urls) == (None, "clients", False)
-    assert site.note == f"no site_url in {tmp_path / 'mkdocs.yml'}"
+    assert site == type(site)("https://studio.example/", "clients", False, None)
+    monkeypatch.setenv("SITE_URL", "https://from-env.example/")
+    assert site_of(None, folder).url == "https://from-env.example/"
+    (tmp_path / "mkdocs.yml").write_text("site_name: S\n", encoding="utf-8")
+    assert site_of(None, folder).note == f"no site_url in {tmp_path / 'mkdocs.yml'}"
     (tmp_path / "mkdocs.yml").write_text("site_url: https://studio.example/\n", encoding="utf-8")
     assert site_of(None, folder) == type(site)("https://studio.example/", "c", True, None)
     assert site_of("https://other.example/", folder).url == "https://other.example/"

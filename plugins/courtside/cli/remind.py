@@ -17,6 +17,7 @@ import argparse
 import os
 import re
 import sys
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from ..core.board import Board
     from ..core.reminders import Key, Plan, Recorded, Reminder
     from ..outbox.message import NotSent
+    from ..outbox.sentlog import SentLog
     from ..publish.mailto import ReminderMail
 
 NAME = "remind"
@@ -61,12 +63,24 @@ class Site:
 
 
 def _lenient_yaml() -> Any:
-    """A safe YAML loader that reads MkDocs' own tags (`!ENV`, `!!python/name:`) as nothing."""
+    """A safe YAML loader for mkdocs.yml: `!ENV VAR` or `!ENV [VAR, ..., default]` as MkDocs
+    reads it (the first variable set, else the default), every other tag
+    (`!!python/name:`, a theme's own) as nothing."""
     import yaml
 
     class Lenient(yaml.SafeLoader):
         pass
 
+    def env(loader: Any, node: Any) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            return os.environ.get(loader.construct_scalar(node))
+        items = [loader.construct_object(child) for child in node.value] if isinstance(node, yaml.SequenceNode) else []
+        for name in items[:-1]:
+            if isinstance(name, str) and os.environ.get(name):
+                return os.environ[name]
+        return items[-1] if items else None
+
+    Lenient.add_constructor("!ENV", env)
     for prefix in ("!", "tag:yaml.org,2002:python/"):
         Lenient.add_multi_constructor(prefix, lambda loader, suffix, node: None)
     return Lenient
@@ -109,7 +123,7 @@ def page_urls(board: Board, site: Site) -> dict[str, str | None]:
 
 
 def describe(rem: Reminder) -> str:
-    """A reminder in one phrase: `the payment 'Deposit' of acme-bakery (due 2026-11-20, day 2026-11-18)`."""
+    """A reminder in one phrase: `the payment 'Deposit' of acme-bakery (due 2026-11-20, reminder of 2026-11-18)`."""
     late = ", late" if rem.late else ""
     return (
         f"the {rem.what} {rem.about!r} of {rem.engagement_id} "
@@ -203,10 +217,10 @@ def _studio_address(board: Board, label: str) -> None:
 def send_plan(
     board: Board,
     plan: Plan,
-    log: Any,
+    log: SentLog,
     messages: Messages,
-    deliver: Any,
-    record: Any,
+    deliver: Callable[[EmailMessage], None],
+    record: Callable[[Key, Recorded], None],
     err: TextIO,
     out: TextIO,
 ) -> Run:
@@ -309,7 +323,7 @@ def _nothing_to_deliver(message: EmailMessage) -> None:
     raise SendFailed("no SMTP settings were read, as there was nothing to send when the run began")
 
 
-def _readable(log: Any, err: TextIO) -> Any:
+def _readable(log: SentLog, err: TextIO) -> SentLog:
     """The log, or Refused listing its problems: a log that cannot be read could send twice."""
     if log.problems:
         for problem in log.problems:
