@@ -98,7 +98,7 @@ def new_projects(tmp_path: Path) -> Path:
 # -- help -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", ["new", "check", "status", "schema", "rotate"])
+@pytest.mark.parametrize("command", ["new", "check", "status", "remind", "schema", "rotate"])
 def test_every_command_has_help_with_an_example(command):
     result = run(command, "--help")
     assert result.returncode == 0
@@ -109,7 +109,7 @@ def test_every_command_has_help_with_an_example(command):
 def test_the_command_alone_lists_the_commands_and_exits_2():
     result = run()
     assert result.returncode == 2
-    for command in ("new", "check", "status", "schema", "rotate"):
+    for command in ("new", "check", "status", "remind", "schema", "rotate"):
         assert f"    {command} " in result.stderr
 
 

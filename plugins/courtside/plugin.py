@@ -60,7 +60,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         self.today = Today(date.today(), None)
         self.built_at = datetime.now(UTC)  # when this build computed its values (board.json's `built_at`)
         self._pages: list[ClientPage] = []  # client pages of this build
-        self._mails: list = []  # reminders due today, with their messages
+        self._mails: list = []  # reminders due today and not yet sent, then those sent today
         self._stage: Stage | None = None
         self._memo: ServeMemo | None = None  # `mkdocs serve` only: results of earlier builds
         self._cache = ServeCache()  # `mkdocs serve` only: compiled templates, board.json texts
@@ -103,6 +103,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
     # Before MkDocs empties the site folder: every engagement evaluated and its page rendered
     # into the stage, the merge step, the board's files. Problems stop a build here.
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        from .outbox.sentlog import SENT_LOG, read_sent_log
         from .publish.mailto import reminder_mails
 
         assert self.projects is not None
@@ -141,7 +142,11 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
             log.error(message)
         items = [*self.board.snapshots, *(b for b in self.board.broken if b.share)]
         self._pages = [page for item in items if (page := page_of(item, options)) is not None]
-        self._mails = reminder_mails(self.board, self.page_urls())
+        # The board's reminders follow the sent log of `courtside remind --send` (outbox/sentlog.py).
+        sent = read_sent_log(self.projects / SENT_LOG, f"{self.config.projects.rstrip('/')}/{SENT_LOG}")
+        for problem in sent.problems:
+            log.warning("courtside: %s", problem)
+        self._mails = reminder_mails(self.board, self.page_urls(), sent.recorded)
         if self.board_path is not None:
             self._stage_board_files()
         log.info("courtside: %d client page(s) written by %d process(es)", len(self._pages), built.processes)

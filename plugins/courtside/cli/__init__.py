@@ -5,6 +5,7 @@
     courtside status [--late] [--ball ...]         the board as a table
     courtside schema [--write]                     JSON Schema of the front matter
     courtside rotate <id>                          replace a leaked share token
+    courtside remind [--send] [--outbox DIR]       the reminders due today; e-mail them
 
 One module per command (`check.py`, `status.py`, ...), each with `register` (its arguments)
 and `run` (its work). Exit status: 0 done; 1 problems found or nothing done (the message says
@@ -19,10 +20,10 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from . import check, new, rotate, schema, status
+from . import check, new, remind, rotate, schema, status
 from .common import EXIT_PROBLEMS, EXIT_USAGE, HELP_FORMAT, PROG, Parser, Refused, UsageError
 
-COMMANDS = (new, check, status, schema, rotate)
+COMMANDS = (new, check, status, remind, schema, rotate)
 EXIT_BUG = 70  # EX_SOFTWARE: Courtside itself failed
 
 
@@ -35,7 +36,8 @@ def build_parser() -> Parser:
         epilog="examples:\n"
         "  courtside new acme-bakery --client 'Acme Bakery' --project 'Website redesign'\n"
         "  courtside check\n"
-        "  courtside status --late\n\n"
+        "  courtside status --late\n"
+        "  courtside remind --send\n\n"
         "exit status: 0 done, 1 problems found or nothing done, 2 bad usage",
         formatter_class=HELP_FORMAT,
     )

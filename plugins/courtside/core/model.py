@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -199,6 +199,62 @@ class Responsibilities(Strict):
     client: LocalTexts = {}
 
 
+ReminderDays = Annotated[int, Field(strict=True, ge=1, le=365)]
+"""Days before or after a due date: calendar days for payments, working days for stages."""
+
+
+class PaymentCadence(Strict):
+    """When an unpaid invoice is chased: calendar days around its due date."""
+
+    before: list[ReminderDays] = [7, 1]
+    on_due: Annotated[bool, Field(strict=True)] = True
+    after: list[ReminderDays] = [2, 7, 14]
+
+
+class StageCadence(Strict):
+    """When a client stage is chased: working days around its promised due date."""
+
+    before: list[ReminderDays] = [2]
+    on_due: Annotated[bool, Field(strict=True)] = True
+    after: list[ReminderDays] = [1, 3, 5]
+
+
+def switch(example: str) -> Any:
+    """A parser for a cadence: `false` turns it off (None), `true` means the defaults, a mapping
+    sets them; anything else is refused with `example` (a mapping the user could write)."""
+
+    def parse(value: Any) -> Any:
+        if value is False:
+            return None
+        if value is True:
+            return {}
+        if isinstance(value, dict):
+            return value
+        hint = ""
+        if isinstance(value, str) and value.strip().lower() in ("no", "off", "yes", "on"):
+            hint = f"; write {'false' if value.strip().lower() in ('no', 'off') else 'true'} instead of {value.strip()}"
+        raise BadValue(f"expected false (off), true (the defaults) or a mapping like {example}, got {kind_of(value)}{hint}")
+
+    return parse
+
+
+def _on_or_off(schema: dict[str, Any]) -> None:
+    """In the JSON Schema, `false`/`true` stand where pydantic writes null (None is "off")."""
+    schema["anyOf"] = [part if part != {"type": "null"} else {"type": "boolean"} for part in schema["anyOf"]]
+
+
+def on_or_off(model: type[BaseModel], example: str) -> Any:
+    """A cadence that may be `false` (None: off), `true` (the defaults) or a mapping."""
+    return Annotated[model | None, BeforeValidator(switch(example)), Field(json_schema_extra=_on_or_off)]
+
+
+class ReminderPolicy(Strict):
+    """`reminders`: which reminders `courtside remind --send` sends, and on which days."""
+
+    payments: on_or_off(PaymentCadence, "{before: [7, 1], on_due: true, after: [2, 7, 14]}") = PaymentCadence()  # type: ignore[valid-type]
+    stages: on_or_off(StageCadence, "{before: [2], on_due: true, after: [1, 3, 5]}") = StageCadence()  # type: ignore[valid-type]
+
+
 class Policies(Strict):
     """`projects/_policies.yml`: firm-wide defaults every engagement may override."""
 
@@ -212,6 +268,7 @@ class Policies(Strict):
     payment: PaymentPolicy = PaymentPolicy()
     consequences: Consequences = Consequences()
     responsibilities: Responsibilities = Responsibilities()
+    reminders: on_or_off(ReminderPolicy, "{payments: {after: [3, 10]}, stages: false}") = ReminderPolicy()  # type: ignore[valid-type]
 
 
 # -- Engagements ----------------------------------------------------------------------------

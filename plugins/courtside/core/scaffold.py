@@ -283,6 +283,23 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "payment": "Payment terms and the late fee.",
         "consequences": "What happens when the client or we are late.",
         "responsibilities": "Who does what, listed on the client page (one list, or one per language).",
+        "reminders": "When `courtside remind --send` e-mails the client: false stops every reminder "
+        "(for one engagement, say), or set payments and stages.",
+    },
+    "ReminderPolicy": {
+        "payments": "Reminders of unpaid invoices, in calendar days around the due date; false: none.",
+        "stages": "Reminders of the client's own stages, in working days around the promised due "
+        "date; false: none.",
+    },
+    "PaymentCadence": {
+        "before": "Calendar days before the due date, like [7, 1].",
+        "on_due": "true: a reminder on the due date itself.",
+        "after": "Calendar days after the due date while unpaid, like [2, 7, 14].",
+    },
+    "StageCadence": {
+        "before": "Working days before the promised due date, like [2].",
+        "on_due": "true: a reminder on the due date itself.",
+        "after": "Working days after the due date while not done, like [1, 3, 5].",
     },
     "Studio": {
         "name": "The studio's name, as shown to clients.",

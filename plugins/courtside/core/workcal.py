@@ -428,6 +428,42 @@ class WorkCalendar:
                 lo = mid
         return date.fromordinal(hi)
 
+    def sub(self, d: date, n: int) -> date:
+        """The ``n``-th working day before ``d`` (``n >= 1``): ``add(sub(d, n), n) == d`` for a
+        working day ``d``. A reminder "two working days before" a due date falls on it.
+
+        The mirror of ``add``: gallops back until ``[lo, d)`` holds ``n`` working days, then
+        bisects for the last day where it still does. Raises OutOfRange before ``FIRST``.
+        """
+        o = _ord(d)
+        if isinstance(n, bool) or not isinstance(n, int):
+            raise TypeError(f"n must be an integer, not {type(n).__name__}: {n!r}")
+        if n < 1:
+            raise ValueError(f"n must be at least 1, not {n}")
+        hi = o  # invariant: fewer than n working days in [hi, o)
+        step = 7 * (n // self._per_week + 1) if self._per_week else 7
+        while True:
+            lo = max(_FIRST_ORD, hi - step)
+            minus = self._load(date.fromordinal(lo).year, d.year)
+            top = self._cumulative(o - 1, minus)
+            if top - self._cumulative(lo - 1, minus) >= n:
+                break
+            if lo == _FIRST_ORD:
+                raise OutOfRange(
+                    f"{n} working day{'s' if n != 1 else ''} before {d.isoformat()} would "
+                    f"fall outside the supported range {FIRST.isoformat()}..{LAST.isoformat()}"
+                )
+            hi, step = lo, step * 2
+        # the last x in [lo, hi) with n working days or more in [x, o)
+        target = top - n
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if self._cumulative(mid - 1, minus) <= target:
+                lo = mid
+            else:
+                hi = mid
+        return date.fromordinal(lo)
+
     def next(self, d: date) -> date:
         """The first working day after ``d``: ``add(d, 1)``."""
         return self.add(d, 1)

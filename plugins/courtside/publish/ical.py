@@ -521,6 +521,18 @@ def client_calendar_bytes(snap: Snapshot, page_url: str | None = None) -> bytes:
     return render(client_events(snap, page_url), client_head(snap))
 
 
+def client_event_bytes(snap: Snapshot, kind: str, name: str, page_url: str | None = None) -> bytes | None:
+    """The client's calendar with only the event of one stage or payment (`kind` "stage" or
+    "payment"), for a reminder's attachment; its UID is the published calendar's, so importing
+    it updates that event. None when the calendar has no such event."""
+    names = [s.name for s in snap.schedule.stages] if kind == "stage" else [p.name for p in snap.payments]
+    if name not in names:
+        return None
+    uid = event_uid(snap.id, kind, _keys(names)[names.index(name)], snap.terms.studio.name)
+    events = [event for event in client_events(snap, page_url) if event.uid == uid]
+    return render(events, client_head(snap)) if events else None
+
+
 # Performance (docs/performance.md): with every event of every engagement in one Calendar object,
 # the studio calendar alone took 270 MB at 10,000 engagements. Events are made one engagement at a
 # time and only their text is kept.

@@ -1,25 +1,29 @@
 """Reminder messages: polite words in the client's language, and `mailto:` links (RFC 6068).
 
-`core/reminders.py` decides what is owed on the day; this module writes the subject and the
-body (in the engagement's language, naming the date and what is owed, with the client
-page's link), the `mailto:` link the board's "Send reminder" opens, a short label in the
-board's language, and the plain `reminders` list of `board.json`.
+`core/reminders.py` decides what to send on the day (its cadence and the sent log); this
+module writes the subject and the body (in the engagement's language, naming the date and
+what is owed, with the client page's link), the `mailto:` link the board's "Send reminder"
+opens, a short label in the board's language, and the plain `reminders` list of
+`board.json`. `courtside remind --send` sends the same subject and body as e-mail
+(`outbox/message.py`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from babel.lists import format_list
 
-from ..core.reminders import Reminder, due_reminders
+from ..core.reminders import Key, Plan, Recorded, Reminder, plan_reminders
 from .i18n import Speech, speech_for
 
 if TYPE_CHECKING:
     from ..core.board import Board
+    from ..core.model import Engagement
 
 ADDRESS_SAFE = "@+"
 """Characters left as they are in the address part; everything else non-unreserved is encoded."""
@@ -34,6 +38,7 @@ class ReminderMail:
     body: str  # in the client's language, lines separated by "\n"
     mailto: str  # the `mailto:` href, percent-encoded UTF-8
     label: str  # what the board shows next to "Send reminder", in the board's language
+    sent_at: datetime | None = None  # when a run of `courtside remind --send` sent it (UTC)
 
     @property
     def id(self) -> str:
@@ -50,6 +55,11 @@ class ReminderMail:
     @property
     def date(self) -> date:
         return self.reminder.date
+
+    @property
+    def late(self) -> bool:
+        """Sent (or to be sent) after its trigger day: a day without a run made up."""
+        return self.reminder.late
 
 
 # A `mailto:` href: the address, then subject and body percent-encoded as UTF-8, CRLF line breaks.
@@ -153,24 +163,43 @@ def reminder_label(rem: Reminder, speech: Speech) -> str:
     )
 
 
-def reminder_mail(rem: Reminder, page_url: str | None, sender: str, studio: str, board_speech: Speech) -> ReminderMail:
+def reminder_mail(
+    rem: Reminder, page_url: str | None, sender: str, studio: str, board_speech: Speech, sent_at: datetime | None = None
+) -> ReminderMail:
     """One reminder with its message, link and label."""
     subject, body = reminder_message(rem, page_url, sender, studio)
-    return ReminderMail(rem, subject, body, mailto_href(rem.to, subject, body), reminder_label(rem, board_speech))
+    return ReminderMail(
+        rem, subject, body, mailto_href(rem.to, subject, body), reminder_label(rem, board_speech), sent_at
+    )
 
 
-# Every reminder due on the board's day; `page_urls` maps engagement id -> absolute client page URL.
-def reminder_mails(board: Board, page_urls: dict[str, str | None] | None = None) -> list[ReminderMail]:
+def signer(terms: Engagement) -> str:
+    """Who signs an engagement's reminders: our contact on it, else the studio's, else the studio."""
+    us = terms.contacts.us or terms.studio.contact
+    return us.name if us else terms.studio.name
+
+
+def plan_mails(board: Board, plan: Plan, page_urls: dict[str, str | None] | None = None) -> list[ReminderMail]:
+    """The plan's reminders to send, then those an earlier run sent on the day, as mails."""
     page_urls = page_urls or {}
     board_speech = speech_for(board.policies.language)
     by_id = {s.id: s for s in board.snapshots}
     mails = []
-    for rem in due_reminders(board):
+    pairs = [(rem, None) for rem in plan.to_send] + [(rem, done.at) for rem, done in plan.sent]
+    for rem, sent_at in pairs:
         terms = by_id[rem.engagement_id].terms
-        us = terms.contacts.us or terms.studio.contact
-        sender = us.name if us else terms.studio.name
-        mails.append(reminder_mail(rem, page_urls.get(rem.engagement_id), sender, terms.studio.name, board_speech))
+        url = page_urls.get(rem.engagement_id)
+        mails.append(reminder_mail(rem, url, signer(terms), terms.studio.name, board_speech, sent_at))
     return mails
+
+
+# What the board's "Reminders to send" lists on its day: what is due by the cadence and not yet
+# in the sent log (`recorded`), then what was sent that day; `page_urls` maps engagement id ->
+# absolute client page URL.
+def reminder_mails(
+    board: Board, page_urls: dict[str, str | None] | None = None, recorded: Mapping[Key, Recorded] | None = None
+) -> list[ReminderMail]:
+    return plan_mails(board, plan_reminders(board, recorded or {}), page_urls)
 
 
 def reminders_json(mails: list[ReminderMail]) -> list[dict[str, Any]]:
@@ -183,9 +212,13 @@ def reminders_json(mails: list[ReminderMail]) -> list[dict[str, Any]]:
                 "id": rem.id,
                 "engagement": rem.engagement_id,
                 "client": rem.client,
+                "what": rem.what,
                 "kind": rem.kind,
                 "about": rem.about,
                 "date": rem.date.isoformat(),
+                "trigger": rem.trigger.isoformat(),
+                "late": rem.late,
+                "sent_at": None if mail.sent_at is None else mail.sent_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "days_left": rem.days_left,
                 "days_late": rem.days_late,
                 "deliverables": list(rem.deliverables),

@@ -723,7 +723,7 @@ class BoardView:
     record: list[Fact]
     invalid: list[BrokenView]
     problems: list[str]  # problems of no single engagement (the policies file)
-    reminders: list[Any] = field(default_factory=list)  # publish.mailto.ReminderMail, ready to send
+    reminders: list[Any] = field(default_factory=list)  # publish.mailto.ReminderMail: to send, then sent today
     json_name: str = "board.json"
 
     # What the template context gets besides the view.
