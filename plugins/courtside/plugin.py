@@ -26,11 +26,11 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .build import BOARD_KEY, BuildFailed, PageOptions, ServeMemo, build_engagements, page_of
-from .config import SECRET_PATH_LENGTH, CourtsideConfig
+from .build import BOARD_KEY, BuildFailed, PageOptions, ServeMemo, build_engagements
+from .config import CourtsideConfig
 from .core.problems import Invalid
-from .core.snapshot import Snapshot
 from .core.values import Today, today_from
+from .options import OptionError, board_folder
 from .publish.i18n import clear_missing, report_missing
 from .serve_cache import ServeCache, site_signature
 from .stage import Stage
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.plugins.courtside")
 PACKAGE = Path(__file__).parent
-SERVE_BOARD = "board"  # where `mkdocs serve` shows the board when no `board_path` is set
 
 
 class CourtsidePlugin(BasePlugin[CourtsideConfig]):
@@ -100,6 +99,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
     # into the stage, the merge step, the board's files. Problems stop a build here.
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         from .publish.mailto import reminder_mails
+        from .publish.site_files import published_pages
 
         assert self.projects is not None
         clear_missing()  # report only what this build showed in English
@@ -133,8 +133,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
             if not self.serving:
                 raise PluginError(message)  # MkDocs then calls `on_build_error`
             log.error(message)
-        items = [*self.board.snapshots, *(b for b in self.board.broken if b.share)]
-        self._pages = [page for item in items if (page := page_of(item, options)) is not None]
+        self._pages = published_pages(self.board, options)
         self._mails = reminder_mails(self.board, self.page_urls())
         if self.board_path is not None:
             self._stage_board_files()
@@ -149,7 +148,9 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
 
     # The board's page and the stylesheets (client pages are not MkDocs pages at all).
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        for asset in sorted((PACKAGE / "assets" / "courtside").glob("*.css")):
+        from .publish.site_files import stylesheets
+
+        for asset in stylesheets():
             files.append(File.generated(config, f"assets/courtside/{asset.name}", abs_src_path=str(asset)))
         self.board_uri = None
         if self.board_path is not None:
@@ -197,18 +198,14 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
     # After MkDocs' pages: scrub the search index, put the staged files in place, `_headers`.
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         from .publish.host_rules import HEADERS_FILE, headers_text
+        from .publish.site_files import CLIENT_INDEX
 
         assert self._stage is not None
         site = Path(config.site_dir)
         self._scrub_search_index(site)
         client_dir = site / self.config.client_dir.strip("/")
         client_dir.mkdir(parents=True, exist_ok=True)
-        # A host that lists directories must not list the shares.
-        (client_dir / "index.html").write_text(
-            '<!doctype html><meta charset="utf-8"><meta name="robots" content="noindex, nofollow">'
-            "<title>Not found</title><p>Nothing here.</p>\n",
-            encoding="utf-8",
-        )
+        (client_dir / "index.html").write_text(CLIENT_INDEX, encoding="utf-8")  # a listing must not list the shares
         keys = [page.item.id for page in self._pages]
         if self.board_path is not None:
             keys.append(BOARD_KEY)
@@ -230,35 +227,16 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
 
     # -- helpers ---------------------------------------------------------------------------
 
-    # Where the board goes in this build (None: nowhere), after checking the options:
-    # `client_dir` and the board's folder must be folders of their own, and a build publishes
-    # the board only at a `board_path`, long and random unless the host guards it.
+    # Where the board goes in this build (None: nowhere), by the rule every build applies
+    # (options.board_folder): a build publishes the board only at a `board_path`, long and
+    # random unless the host guards it.
     def _board_path(self) -> str | None:
-        client_dir = self.config.client_dir.strip("/")
-        if not client_dir:
-            raise PluginError("courtside: `client_dir` must name a folder, such as c")
-        if not self.config.board:
-            return None
-        given = self.config.board_path.strip("/") if self.config.board_path is not None else None
-        if given is None and not self.serving:
-            return None
-        board_path = given or SERVE_BOARD
-        if not board_path:
-            raise PluginError("courtside: `board_path` must name a folder, such as board")
-        inside = (board_path + "/").startswith(client_dir + "/") or (client_dir + "/").startswith(board_path + "/")
-        if inside:
-            raise PluginError(
-                f"courtside: `board_path` ({board_path}) and `client_dir` ({client_dir}) must be "
-                "separate folders, neither inside the other"
+        try:
+            return board_folder(
+                self.config.client_dir, self.config.board, self.config.board_path, self.config.board_protected, self.serving
             )
-        if given is not None and not self.serving and len(given) < SECRET_PATH_LENGTH and not self.config.board_protected:
-            raise PluginError(
-                f"courtside: `board_path: {given}` would publish every client, amount and link at a "
-                f"guessable address; set `board_protected: true` if your host guards /{given}/ "
-                f"(docs/guide/publishing.md), or use a secret path of {SECRET_PATH_LENGTH} characters "
-                "or more, or leave `board_path` out to publish no board"
-            )
-        return board_path
+        except OptionError as exc:
+            raise PluginError(f"courtside: {exc}") from None
 
     # The client pages' writer: the theme's templates as MkDocs makes them (`custom_dir`
     # first) and the site's Markdown extensions, both final once every `on_config` has run.
@@ -270,21 +248,13 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
             env.bytecode_cache = self._cache.bytecode
         return PageWriter(env, config.markdown_extensions, config.mdx_configs, self.serving)
 
-    # `board.json` (streamed one engagement at a time) and the studio's calendar, into the stage.
+    # `board.json` and the studio's calendar, into the stage (publish/site_files.py).
     def _stage_board_files(self) -> None:
-        from .publish.board_json import write_board_json
-        from .publish.ical import CALENDAR_FILE, write_internal_calendar
-        from .publish.mailto import reminders_json
+        from .publish.site_files import stage_board_files
 
         assert self.board is not None and self._stage is not None and self.board_path is not None
-        folder = self._stage.root / BOARD_KEY / self.board_path
-        self._stage.drop(BOARD_KEY)
-        folder.mkdir(parents=True)
-        with (folder / "board.json").open("w", encoding="utf-8") as out:
-            texts = self._cache.engagement_text if self.serving else None
-            write_board_json(out, self.board, self.page_paths(), reminders_json(self._mails), texts)
-        with (folder / CALENDAR_FILE).open("wb") as out:  # one engagement at a time: bounded memory
-            write_internal_calendar(out, self.board, self.page_urls())
+        texts = self._cache.engagement_text if self.serving else None
+        stage_board_files(self._stage, self.board_path, self.board, self._pages, self._mails, texts)
 
     # Serve: a hash of everything a client page shows besides its engagement (serve_cache.py).
     def _site_signature(self, config: MkDocsConfig) -> bytes:
@@ -306,11 +276,15 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
 
     # Engagement id -> absolute client page URL, for calendars and e-mails (None without `site_url`).
     def page_urls(self) -> dict[str, str | None]:
-        return {p.item.id: p.canonical_url for p in self._pages if isinstance(p.item, Snapshot)}
+        from .publish.site_files import page_urls
+
+        return page_urls(self._pages)
 
     # Engagement id -> its client page's path from the site root (board.json's `link`).
     def page_paths(self) -> dict[str, str]:
-        return {p.item.id: p.url for p in self._pages if isinstance(p.item, Snapshot)}
+        from .publish.site_files import page_paths
+
+        return page_paths(self._pages)
 
     def _scrub_search_index(self, site: Path) -> None:
         """Whatever the search plugin, private pages must not be in its index."""

@@ -12,13 +12,13 @@ are rendered into the build's stage (`stage.py`), never straight into the site.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import markdown
 from jinja2 import Environment
-from mkdocs.utils import get_relative_url
 
 from ..core.pipeline import Broken
 from ..core.snapshot import Snapshot
@@ -42,7 +42,7 @@ class ClientPage:
     # From the page to the site root, as MkDocs gives its pages `base_url`.
     @property
     def base_url(self) -> str:
-        return get_relative_url(".", self.url)
+        return root_from(self.url)
 
     # Its calendar, from the site root: always `c/<share>/calendar.ics`.
     @property
@@ -64,6 +64,17 @@ class PageInfo:
     url: str
     canonical_url: str | None
     content: str  # the engagement's text as HTML
+
+
+def root_from(url: str) -> str:
+    """The relative URL from a page at `url` (from the site root) back to the root: what
+    MkDocs' `get_relative_url(".", url)` gives (`c/x/` -> `../..`, `c/x.html` -> `..`), here
+    without MkDocs, so that `courtside build` runs with no site engine installed."""
+    folder, _, last = url.rpartition("/")
+    if "." in last:  # a file: its folder is the page's place (MkDocs' rule)
+        url = folder
+    path = posixpath.normpath("/" + url)[1:]
+    return "/".join([".."] * len(path.split("/"))) if path else "."
 
 
 # The client page of every item with a share, in the order given.
