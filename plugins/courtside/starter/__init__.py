@@ -70,12 +70,16 @@ def yaml_scalar(text: str) -> str:
     return written if plain_ok else json.dumps(text, ensure_ascii=False)
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
+_MARKDOWN_ESCAPES = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+"""Python-Markdown's backslash escapes (its ESCAPED_CHARS, and `|` of tables)."""
 
 
 def markdown_text(text: str) -> str:
-    """`text` on one line of Markdown, shown as written (no emphasis, links or HTML)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """`text` on one line of Markdown, shown as written (no emphasis, links or HTML): HTML's
+    own characters as entities, Markdown's marks escaped with a backslash."""
+    one_line = " ".join(text.split())
+    html_safe = one_line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_ESCAPES.sub(r"\\\1", html_safe)
 
 
 def daily_cron(timezone: str, year: int) -> tuple[str, str]:
