@@ -7,7 +7,9 @@ listings have no business seeing it. Here each page is rendered with the site's 
 extensions and the theme's jinja environment (a `custom_dir` still overrides
 `courtside/client.html`), in a fraction of a MkDocs page's time, and pages are independent of
 one another, so `mkdocs build` shares them between processes (docs/performance.md). They
-are rendered into the build's stage (`stage.py`), never straight into the site.
+are rendered into the build's stage (`stage.py`), never straight into the site. Nothing
+here imports MkDocs: `courtside build` renders the same pages with no site engine
+(`standalone.py`, with a jinja environment like the theme's).
 """
 
 from __future__ import annotations
