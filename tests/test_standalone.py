@@ -202,6 +202,7 @@ def test_a_new_build_replaces_the_last_and_keeps_dot_entries(tmp_path: Path) -> 
         (["--board-path", "c/board", "--board-protected"], ["separate folders"]),
         (["--site-url", "studio.example"], ["--site-url", "https://studio.example/"]),
         (["-f", "nope.yml"], ["no file 'nope.yml'"]),
+        (["--projects", "elsewhere"], ["no projects folder 'elsewhere'"]),
     ],
 )
 def test_refusals_say_why_and_write_nothing(tmp_path: Path, args: list[str], words: list[str]) -> None:
@@ -209,13 +210,36 @@ def test_refusals_say_why_and_write_nothing(tmp_path: Path, args: list[str], wor
     (tmp_path / "mkdocs.yml").write_text("site_name: S\nplugins:\n  - courtside\n", encoding="utf-8")
     before = set(tmp_path.rglob("*"))
     code, out, err, _ = courtside_build(*args, cwd=tmp_path)
-    assert code == (2 if args[0] in ("--site-url", "-f") else 1), err
+    assert code == (2 if args[0] in ("--site-url", "-f", "--projects") else 1), err
     assert "Traceback" not in err and out == ""
     lines = err.strip().splitlines()
     assert all(line.startswith("courtside build: ") for line in lines), err
     for word in words:
         assert word in lines[0], lines[0]
     assert set(tmp_path.rglob("*")) == before
+
+
+def test_two_config_files_are_not_guessed_between(tmp_path: Path) -> None:
+    (tmp_path / "projects").mkdir()
+    for name in ("mkdocs.yml", "properdocs.yml"):
+        (tmp_path / name).write_text("site_name: S\n", encoding="utf-8")
+    code, out, err, _ = courtside_build(cwd=tmp_path)
+    assert code == 2 and out == ""
+    assert err.strip() == "courtside build: mkdocs.yml and properdocs.yml are both here; name the site's config with -f FILE"
+    code, out, err, _ = courtside_build("-f", "properdocs.yml", cwd=tmp_path)
+    assert code == 0, err
+    assert "properdocs.yml does not list the courtside plugin; using its defaults" in err
+
+
+def test_a_yaml_mistake_or_a_missing_inherited_file_is_one_problem(tmp_path: Path) -> None:
+    (tmp_path / "projects").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: S\nplugins:\n  - courtside:\n    board_path: [\n", encoding="utf-8")
+    code, out, err, _ = courtside_build(cwd=tmp_path)
+    assert code == 1 and out.startswith("mkdocs.yml:5: cannot be read as YAML: ") and "Traceback" not in err
+    (tmp_path / "mkdocs.yml").write_text("site_name: S\nINHERIT: ../base.yml\n", encoding="utf-8")
+    code, out, err, _ = courtside_build(cwd=tmp_path)
+    assert code == 1
+    assert out.strip() == f"mkdocs.yml:2: INHERIT: the file {tmp_path.parent / 'base.yml'} does not exist"
 
 
 def test_config_problems_name_the_file_line_and_option(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     from ..core.problems import Invalid
     from ..core.values import today_from
     from ..options import OptionError, board_folder, client_folder
-    from ..sources.site_config import PLUGIN, default_config, find_config, read_site_config
+    from ..sources.site_config import PLUGIN, AmbiguousConfig, default_config, find_config, read_site_config
     from ..standalone import SiteOptions, build_site, output_problems
 
     started = time.perf_counter()
@@ -35,6 +35,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             found = find_config(Path("."))
             config = read_site_config(found) if found is not None else default_config(Path.cwd())
+    except AmbiguousConfig as exc:
+        raise UsageError(f"{args.prog}: {exc} are both here; name the site's config with -f FILE") from None
     except Invalid as exc:
         _print_problems(exc, "in the site's config")
         return EXIT_PROBLEMS

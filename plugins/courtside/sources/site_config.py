@@ -62,6 +62,10 @@ class SiteConfig:
     plugin_listed: bool = False  # whether `plugins:` lists courtside
 
 
+class AmbiguousConfig(ValueError):
+    """More than one config file in the folder: the text names them."""
+
+
 def find_config(folder: Path) -> Path | None:
     """The config file of the site in `folder`: the one of CONFIG_NAMES there (None: none).
 
@@ -70,8 +74,7 @@ def find_config(folder: Path) -> Path | None:
     """
     found = [folder / name for name in CONFIG_NAMES if (folder / name).is_file()]
     if len(found) > 1:
-        names = " and ".join(path.name for path in found)
-        raise Invalid([Problem(str(folder), 1, "", f"{names} are both here; expected one, or name it with -f FILE")])
+        raise AmbiguousConfig(" and ".join(path.name for path in found))
     return found[0] if found else None
 
 
@@ -92,7 +95,7 @@ def default_config(root: Path) -> SiteConfig:
 
 def read_site_config(path: Path) -> SiteConfig:
     """`path` read as MkDocs reads it; raises `Invalid` with every problem found."""
-    layers = _load_layers(path.resolve(), [])
+    layers = _load_layers(path.resolve(), [], str(path))
     data: dict[str, Any] = {}
     for _, _, layer in reversed(layers):  # the furthest parent first, this file last
         _merge(data, layer)
@@ -193,40 +196,41 @@ _Loader.add_constructor("!ENV", _construct_env)
 _Loader.add_constructor("!relative", _construct_relative)
 
 
-def _load_layers(path: Path, seen: list[Path]) -> list[tuple[Path, Node | None, dict[str, Any]]]:
-    """The file and the files it inherits from (INHERIT), nearest first: (path, node, data)."""
+def _load_layers(path: Path, seen: list[Path], name: str) -> list[tuple[Path, Node | None, dict[str, Any]]]:
+    """The file and the files it inherits from (INHERIT), nearest first: (path, node, data).
+    `name`: how problems name this file (the config file as the user gave it)."""
     if path in seen:
-        raise Invalid([Problem(str(seen[-1]), 1, "INHERIT", f"{path} inherits from itself")])
+        raise Invalid([Problem(name, 1, "INHERIT", f"{path} is inherited twice: a loop")])
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise Invalid([Problem(str(path), 1, "", f"cannot read the file: {exc}")]) from None
+        raise Invalid([Problem(name, 1, "", f"cannot read the file: {exc}")]) from None
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
+    except yaml.MarkedYAMLError as exc:  # bad syntax, or a `!!python/name:` that does not import
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
-        raise Invalid([Problem(str(path), line, "", f"not valid YAML: {exc.problem or exc}")]) from None
-    except (yaml.YAMLError, ImportError, AttributeError) as exc:  # a `!!python/name:` that does not import
-        raise Invalid([Problem(str(path), 1, "", f"cannot be read: {exc}")]) from None
+        raise Invalid([Problem(name, line, "", f"cannot be read as YAML: {exc.problem or exc}")]) from None
+    except (yaml.YAMLError, ImportError, AttributeError) as exc:
+        raise Invalid([Problem(name, 1, "", f"cannot be read as YAML: {exc}")]) from None
     finally:
         loader.dispose()
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise Invalid([Problem(str(path), 1, "", "expected a mapping of settings like `site_name: ...`")])
+        raise Invalid([Problem(name, 1, "", "expected a mapping of settings like `site_name: ...`")])
     layers: list[tuple[Path, Node | None, dict[str, Any]]] = [(path, node, data)]
     if "INHERIT" in data:
         parent = data.pop("INHERIT")
         line = _line_of(node, ("INHERIT",))[1] or 1
         if not isinstance(parent, str):
-            raise Invalid([Problem(str(path), line, "INHERIT", f"expected a file name, got {parent!r}")])
+            raise Invalid([Problem(name, line, "INHERIT", f"expected a file name, got {parent!r}")])
         parent_path = (path.parent / parent).resolve()
         if not parent_path.is_file():
-            raise Invalid([Problem(str(path), line, "INHERIT", f"the file {parent_path} does not exist")])
-        layers += _load_layers(parent_path, [*seen, path])
+            raise Invalid([Problem(name, line, "INHERIT", f"the file {parent_path} does not exist")])
+        layers += _load_layers(parent_path, [*seen, path], str(parent_path))
     return layers
 
 
