@@ -295,3 +295,16 @@ def test_base_url_is_what_mkdocs_gives_a_page() -> None:
 def test_build_has_help_with_an_example(tmp_path: Path) -> None:
     code, out, _, _ = courtside_build("--help", cwd=tmp_path)
     assert code == 0 and "example:" in out and re.search(r"^  courtside build\b", out, re.MULTILINE)
+
+
+def test_the_standalone_reader_knows_every_plugin_option_and_its_default() -> None:
+    # A plugin option added to config.py must be added to sources/site_config.py too, or
+    # `courtside build` refuses it as unknown: this test says so the day it happens.
+    from courtside.config import CourtsideConfig
+    from courtside.sources.site_config import PLUGIN_DEFAULTS, _option_problem
+
+    declared = {name: option.default for name, option in CourtsideConfig._schema}
+    assert declared == PLUGIN_DEFAULTS
+    for name, default in declared.items():
+        assert _option_problem(name, default) is None, name  # each default passes its own check
+        assert _option_problem(name, ["a list"]) is not None, name  # and each option has a check

@@ -410,7 +410,7 @@ def register(command: Command) -> None:
     )
     parser.add_argument("dir", metavar="DIR", help="the studio's folder: new, or empty (see --force)")
     for question in QUESTIONS:
-        parser.add_argument(question.flag, metavar=question.flag.lstrip("-").upper(), help=question.prompt)
+        parser.add_argument(question.flag, metavar=question.flag.lstrip("-").upper(), help=question.prompt[0].lower() + question.prompt[1:])
     parser.add_argument(
         "--force",
         action="store_true",
