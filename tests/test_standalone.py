@@ -203,6 +203,10 @@ def test_a_new_build_replaces_the_last_and_keeps_dot_entries(tmp_path: Path) -> 
         (["--site-url", "studio.example"], ["--site-url", "https://studio.example/"]),
         (["-f", "nope.yml"], ["no file 'nope.yml'"]),
         (["--projects", "elsewhere"], ["no projects folder 'elsewhere'"]),
+        (["--client-dir", "../outside"], ["`client_dir: ../outside` leaves the site"]),
+        (["--client-dir", ".hidden"], ["`client_dir: .hidden` is a hidden folder"]),
+        (["--board-path", "a//b" + "x" * 20], ["has an empty part"]),
+        (["--board-path", "~/board" + "x" * 20], ["is not a folder of the site"]),
     ],
 )
 def test_refusals_say_why_and_write_nothing(tmp_path: Path, args: list[str], words: list[str]) -> None:

@@ -8,6 +8,8 @@ command needs no site engine.
 
 from __future__ import annotations
 
+import re
+
 SECRET_PATH_LENGTH = 20
 """A board path at least this long may stand unguarded: as hard to guess as a share."""
 
@@ -19,9 +21,33 @@ class OptionError(ValueError):
     """An option that cannot be used as given; the text names it and says what to do."""
 
 
+def site_folder(option: str, value: str) -> str:
+    """A folder of the site named by an option, without slashes at its ends: inside the site
+    (a client page or the board written elsewhere would leave the output folder, or overwrite
+    whatever is there), and not hidden (many hosts do not serve dot folders, and the build's
+    own stage is one). Empty stays empty: the caller says what it needs."""
+    text = value.strip()
+    folder = text.strip("/")
+    parts = folder.split("/")
+    if text.startswith("~") or "\\" in text or re.match(r"[A-Za-z]:", text):
+        reason = "is not a folder of the site (an absolute path)"
+    elif any(part in ("..", ".") for part in parts):
+        reason = "leaves the site (`..` or `.`)"
+    elif any(part.startswith(".") for part in parts):
+        reason = "is a hidden folder (many hosts do not serve it, and the build's own work folder is one)"
+    elif folder and not all(parts):
+        reason = "has an empty part (`//`)"
+    else:
+        return folder
+    raise OptionError(
+        f"`{option}: {value}` {reason}; expected a folder inside the site, written from the "
+        "site's root, such as c or clients/pages"
+    )
+
+
 def client_folder(client_dir: str) -> str:
-    """The folder of the client pages, without slashes; it must name a folder."""
-    folder = client_dir.strip("/")
+    """The folder of the client pages, without slashes; it must name a folder of the site."""
+    folder = site_folder("client_dir", client_dir)
     if not folder:
         raise OptionError("`client_dir` must name a folder, such as c")
     return folder
@@ -39,7 +65,7 @@ def board_folder(
     client = client_folder(client_dir)
     if not board:
         return None
-    given = board_path.strip("/") if board_path is not None else None
+    given = site_folder("board_path", board_path) if board_path is not None else None
     if given is None and not serving:
         return None
     folder = given or SERVE_BOARD
