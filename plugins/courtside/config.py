@@ -8,9 +8,6 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
-SECRET_PATH_LENGTH = 20
-"""A board path at least this long may stand unguarded: as hard to guess as a share."""
-
 
 class Processes(c.Type[int]):
     """A number of processes: 0 (one per CPU) or more; MkDocs names the option when it is not."""

@@ -27,11 +27,11 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .build import BuildFailed, PageOptions, ServeMemo, build_engagements, page_of
-from .config import SECRET_PATH_LENGTH, CourtsideConfig
+from .build import BuildFailed, PageOptions, ServeMemo, build_engagements
+from .config import CourtsideConfig
 from .core.problems import Invalid
-from .core.snapshot import Snapshot
 from .core.values import Today, today_from
+from .options import OptionError, board_folder
 from .publish.i18n import clear_missing, report_missing
 from .serve_cache import ServeCache, site_signature
 from .stage import Stage
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.plugins.courtside")
 PACKAGE = Path(__file__).parent
-SERVE_BOARD = "board"  # where `mkdocs serve` shows the board when no `board_path` is set
 # What set `today`, as the log names it (the core's `Today.source` is the field a problem names).
 TODAY_SOURCES = {"environment variable": "COURTSIDE_TODAY", "plugins.courtside.today": "`today` in mkdocs.yml"}
 
@@ -103,8 +102,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
     # Before MkDocs empties the site folder: every engagement evaluated and its page rendered
     # into the stage, the merge step, the board's files. Problems stop a build here.
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        from .outbox.sentlog import SENT_LOG, read_sent_log
-        from .publish.mailto import reminder_mails
+        from .publish.site_files import board_reminders, published_pages
 
         assert self.projects is not None
         self.built_at = datetime.now(UTC)
@@ -140,13 +138,11 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
             if not self.serving:
                 raise PluginError(message)  # MkDocs then calls `on_build_error`
             log.error(message)
-        items = [*self.board.snapshots, *(b for b in self.board.broken if b.share)]
-        self._pages = [page for item in items if (page := page_of(item, options)) is not None]
+        self._pages = published_pages(self.board, options)
         # The board's reminders follow the sent log of `courtside remind --send` (outbox/sentlog.py).
-        sent = read_sent_log(self.projects / SENT_LOG, f"{self.config.projects.rstrip('/')}/{SENT_LOG}")
-        for problem in sent.problems:
+        self._mails, log_problems = board_reminders(self.board, self._pages, self.projects, self.config.projects.rstrip("/"))
+        for problem in log_problems:
             log.warning("courtside: %s", problem)
-        self._mails = reminder_mails(self.board, self.page_urls(), sent.recorded)
         if self.board_path is not None:
             self._stage_board_files()
         log.info("courtside: %d client page(s) written by %d process(es)", len(self._pages), built.processes)
@@ -208,6 +204,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
     # After MkDocs' pages: scrub the search index, put the staged files in place, `_headers`.
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         from .publish.host_rules import HEADERS_FILE, headers_text
+        from .publish.site_files import CLIENT_INDEX
 
         assert self._stage is not None
         site = Path(config.site_dir)
@@ -218,12 +215,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         shutil.rmtree(client_dir, ignore_errors=True)
         self._stage.publish()
         client_dir.mkdir(parents=True, exist_ok=True)
-        # A host that lists directories must not list the shares.
-        (client_dir / "index.html").write_text(
-            '<!doctype html><meta charset="utf-8"><meta name="robots" content="noindex, nofollow">'
-            "<title>Not found</title><p>Nothing here.</p>\n",
-            encoding="utf-8",
-        )
+        (client_dir / "index.html").write_text(CLIENT_INDEX, encoding="utf-8")  # a listing must not list the shares
         # A secret board path is not named in `_headers`: a host that serves the file as it is
         # (GitHub Pages, a bucket) would give the secret away. The board's own meta tags say
         # noindex and no-referrer.
@@ -241,35 +233,15 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
 
     # -- helpers ---------------------------------------------------------------------------
 
-    # Where the board goes in this build (None: nowhere), after checking the options:
-    # `client_dir` and the board's folder must be folders of their own, and a build publishes
-    # the board only at a `board_path`, long and random unless the host guards it.
+    # Where the board goes in this build (None: nowhere), after checking the options
+    # (options.py: the rules `courtside build` applies too).
     def _board_path(self) -> str | None:
-        client_dir = self.config.client_dir.strip("/")
-        if not client_dir:
-            raise PluginError("courtside: `client_dir` must name a folder, such as c")
-        if not self.config.board:
-            return None
-        given = self.config.board_path.strip("/") if self.config.board_path is not None else None
-        if given is None and not self.serving:
-            return None
-        board_path = given or SERVE_BOARD
-        if not board_path:
-            raise PluginError("courtside: `board_path` must name a folder, such as board")
-        inside = (board_path + "/").startswith(client_dir + "/") or (client_dir + "/").startswith(board_path + "/")
-        if inside:
-            raise PluginError(
-                f"courtside: `board_path` ({board_path}) and `client_dir` ({client_dir}) must be "
-                "separate folders, neither inside the other"
+        try:
+            return board_folder(
+                self.config.client_dir, self.config.board, self.config.board_path, self.config.board_protected, self.serving
             )
-        if given is not None and not self.serving and len(given) < SECRET_PATH_LENGTH and not self.config.board_protected:
-            raise PluginError(
-                f"courtside: `board_path: {given}` would publish every client, amount and link at a "
-                f"guessable address; set `board_protected: true` if your host guards /{given}/ "
-                f"(docs/guide/publishing.md), or use a secret path of {SECRET_PATH_LENGTH} characters "
-                "or more, or leave `board_path` out to publish no board"
-            )
-        return board_path
+        except OptionError as exc:
+            raise PluginError(f"courtside: {exc}") from None
 
     # The client pages' writer: the theme's templates as MkDocs makes them (`custom_dir`
     # first) and the site's Markdown extensions, both final once every `on_config` has run.
@@ -281,22 +253,13 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
             env.bytecode_cache = self._cache.bytecode
         return PageWriter(env, config.markdown_extensions, config.mdx_configs, self.serving)
 
-    # `board.json` (streamed one engagement at a time) and the studio's calendar, into the stage.
+    # `board.json` and the studio's calendar, into the stage (publish/site_files.py).
     def _stage_board_files(self) -> None:
-        from .publish.board_json import write_board_json
-        from .publish.ical import CALENDAR_FILE, write_internal_calendar
-        from .publish.mailto import reminders_json
+        from .publish.site_files import stage_board_files
 
         assert self.board is not None and self._stage is not None and self.board_path is not None
-        folder = self._stage.root / self.board_path
-        folder.mkdir(parents=True, exist_ok=True)
-        with (folder / "board.json").open("w", encoding="utf-8") as out:
-            texts = self._cache.engagement_text if self.serving else None
-            write_board_json(
-                out, self.board, self.page_paths(), reminders_json(self._mails), texts, built_at=self.built_at
-            )
-        with (folder / CALENDAR_FILE).open("wb") as out:  # one engagement at a time: bounded memory
-            write_internal_calendar(out, self.board, self.page_urls())
+        texts = self._cache.engagement_text if self.serving else None
+        stage_board_files(self._stage, self.board_path, self.board, self._pages, self._mails, texts, self.built_at)
 
     # Serve: a hash of everything a client page shows besides its engagement (serve_cache.py).
     def _site_signature(self, config: MkDocsConfig) -> bytes:
@@ -318,11 +281,15 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
 
     # Engagement id -> absolute client page URL, for calendars and e-mails (None without `site_url`).
     def page_urls(self) -> dict[str, str | None]:
-        return {p.item.id: p.canonical_url for p in self._pages if isinstance(p.item, Snapshot)}
+        from .publish.site_files import page_urls
+
+        return page_urls(self._pages)
 
     # Engagement id -> its client page's path from the site root (board.json's `link`).
     def page_paths(self) -> dict[str, str]:
-        return {p.item.id: p.url for p in self._pages if isinstance(p.item, Snapshot)}
+        from .publish.site_files import page_paths
+
+        return page_paths(self._pages)
 
     def _scrub_search_index(self, site: Path) -> None:
         """Whatever the search plugin, private pages must not be in its index."""

@@ -24,11 +24,11 @@ STAGE = ".courtside-stage"
 
 
 class Stage:
-    """A folder of rendered files at their paths in the site."""
+    """A folder of rendered files at their paths in the site (`root`: inside the site unless given)."""
 
-    def __init__(self, site: Path) -> None:
+    def __init__(self, site: Path, root: Path | None = None) -> None:
         self.site = site
-        self.root = site / STAGE
+        self.root = root if root is not None else site / STAGE
 
     # Start empty (a build that crashed may have left files).
     def reset(self) -> None:

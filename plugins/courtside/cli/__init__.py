@@ -6,6 +6,8 @@
     courtside schema [--write]                     JSON Schema of the front matter
     courtside rotate <id>                          replace a leaked share token
     courtside remind [--send] [--outbox DIR]       the reminders due today; e-mail them
+    courtside build [-d DIR]                       the client pages and the board, no MkDocs
+    courtside init DIR                             a studio's own repository, ready to publish
 
 One module per command (`check.py`, `status.py`, ...), each with `register` (its arguments)
 and `run` (its work). Exit status: 0 done; 1 problems found or nothing done (the message says
@@ -20,10 +22,10 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from . import check, new, remind, rotate, schema, status
+from . import build, check, init, new, remind, rotate, schema, status
 from .common import EXIT_PROBLEMS, EXIT_USAGE, HELP_FORMAT, PROG, Parser, Refused, UsageError
 
-COMMANDS = (new, check, status, remind, schema, rotate)
+COMMANDS = (init, new, check, status, remind, schema, rotate, build)
 EXIT_BUG = 70  # EX_SOFTWARE: Courtside itself failed
 
 

@@ -7,18 +7,20 @@ listings have no business seeing it. Here each page is rendered with the site's 
 extensions and the theme's jinja environment (a `custom_dir` still overrides
 `courtside/client.html`), in a fraction of a MkDocs page's time, and pages are independent of
 one another, so `mkdocs build` shares them between processes (docs/performance.md). They
-are rendered into the build's stage (`stage.py`), never straight into the site.
+are rendered into the build's stage (`stage.py`), never straight into the site. Nothing
+here imports MkDocs: `courtside build` renders the same pages with no site engine
+(`standalone.py`, with a jinja environment like the theme's).
 """
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import markdown
 from jinja2 import Environment
-from mkdocs.utils import get_relative_url
 
 from ..core.pipeline import Broken
 from ..core.snapshot import Snapshot
@@ -42,7 +44,7 @@ class ClientPage:
     # From the page to the site root, as MkDocs gives its pages `base_url`.
     @property
     def base_url(self) -> str:
-        return get_relative_url(".", self.url)
+        return root_from(self.url)
 
     # Its calendar, from the site root: always `c/<share>/calendar.ics`.
     @property
@@ -64,6 +66,17 @@ class PageInfo:
     url: str
     canonical_url: str | None
     content: str  # the engagement's text as HTML
+
+
+def root_from(url: str) -> str:
+    """The relative URL from a page at `url` (from the site root) back to the root: what
+    MkDocs' `get_relative_url(".", url)` gives (`c/x/` -> `../..`, `c/x.html` -> `..`), here
+    without MkDocs, so that `courtside build` runs with no site engine installed."""
+    folder, _, last = url.rpartition("/")
+    if "." in last:  # a file: its folder is the page's place (MkDocs' rule)
+        url = folder
+    path = posixpath.normpath("/" + url)[1:]
+    return "/".join([".."] * len(path.split("/"))) if path else "."
 
 
 # The client page of every item with a share, in the order given.
