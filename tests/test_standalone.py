@@ -9,7 +9,6 @@ importing MkDocs. Crafted sites check what it reads from mkdocs.yml (`use_direct
 
 from __future__ import annotations
 
-import filecmp
 import json
 import os
 import re
@@ -19,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TODAY, run_build, with_protected_board
+from conftest import ROOT, TODAY, comparable_bytes, run_build, with_protected_board
 
 # The example site's private files: what both builds must write alike.
 PRIVATE = ("c", "_headers", "assets/courtside", "board/board.json", "board/calendar.ics")
@@ -54,7 +53,7 @@ def files_of(folder: Path) -> set[str]:
 def assert_same_tree(left: Path, right: Path) -> None:
     assert files_of(left) == files_of(right)
     for name in files_of(left):
-        assert filecmp.cmp(left / name, right / name, shallow=False), f"{name} differs"
+        assert comparable_bytes(left / name) == comparable_bytes(right / name), f"{name} differs"
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +80,7 @@ def test_standalone_build_equals_the_plugins_private_files(site: Path, standalon
         if (site / name).is_dir():
             assert_same_tree(site / name, out / name)
         else:
-            assert (site / name).read_bytes() == (out / name).read_bytes(), name
+            assert comparable_bytes(site / name) == comparable_bytes(out / name), name
     # Twelve client pages with a calendar each, and nothing else of MkDocs' (no guide, no search).
     shares = [p for p in (out / "c").iterdir() if p.is_dir()]
     assert len(shares) == 12 and all((p / "calendar.ics").is_file() and (p / "index.html").is_file() for p in shares)
@@ -140,7 +139,7 @@ def test_use_directory_urls_env_inherit_and_custom_dir_read_as_mkdocs_reads_them
     cs = tmp_path / "cs"
     assert_same_tree(tmp_path / "mk" / "c", cs / "c")
     for name in ("_headers", "internal/board.json", "internal/calendar.ics"):
-        assert (tmp_path / "mk" / name).read_bytes() == (cs / name).read_bytes(), name
+        assert comparable_bytes(tmp_path / "mk" / name) == comparable_bytes(cs / name), name
     pages = sorted(page.name for page in (cs / "c").glob("*.html") if page.name != "index.html")
     assert len(pages) == 2  # use_directory_urls: false gives c/<share>.html
     acme = re.search(r"^share: (\S+)", (tmp_path / "projects" / "acme-bakery.md").read_text(encoding="utf-8"), re.M)
