@@ -547,3 +547,27 @@ def test_no_page_has_a_double_period(language: str, currency: str) -> None:
     text = website().replace("language: en", f"language: {language}").replace("currency: USD", f"currency: {currency}")
     page = page_text(snapshot(text, "2026-11-20"))
     assert not re.search(r"\.[\u200e\u200f\u061c]*\.(?!\.)", page.replace("...", "")), page
+
+
+def test_a_cancelled_proposal_says_cancelled_on_every_stage() -> None:
+    # Never signed, then cancelled: no dates ever; the table says what became of each stage.
+    text = website(review_done=None).replace("signed: 2026-10-01\n", "status: cancelled\n")
+    text = text.replace(", done: 2026-10-06", "").replace(", done: 2026-10-14", "").replace(", paid: 2026-10-01", "")
+    snap = snapshot(text, "2026-11-20")
+    assert [plan.state for plan in snap.schedule.stages] == ["cancelled"] * 5
+    assert [pay.state for pay in snap.payments] == ["cancelled"] * 3
+    view = client_view(snap)
+    assert not view.proposal and view.timeline is None
+    assert [row.state_label for row in view.stages] == ["Cancelled"] * 5
+    assert [str(s) for s in view.handoffs] == [
+        "The engagement was cancelled before “<bdi>Kick-off</bdi>”: no further stage is scheduled."
+    ]
+
+
+def test_a_signed_proposal_waits_for_the_deposit_not_the_signature() -> None:
+    text = website(review_done=None).replace(", done: 2026-10-06", "").replace(", done: 2026-10-14", "")
+    snap = snapshot(text.replace(", paid: 2026-10-01", ""), "2026-10-02")
+    assert snap.schedule.state == "proposal"
+    assert client_view(snap).calendar_note == (
+        "Subscribe now: the dates appear in your calendar once the deposit is paid."
+    )

@@ -876,7 +876,7 @@ def client_view(item: Snapshot | Broken, serving: bool = False, calendar: Calend
         studio=terms.studio.name,
         client=terms.client,
         project=terms.project,
-        proposal=not plan.dated,
+        proposal=not plan.dated and not cancelled,  # a cancelled proposal's table says "Cancelled"
         status=status,
         status_key=plan.state,
         as_of=_("Status as of %(date)s", date=speech.date(plan.today)),
