@@ -2,7 +2,9 @@
 
 Every example client page and the board: no console error, no request to any other host,
 the timeline drawn, names shown as text; axe-core finds no serious or critical WCAG 2.1 AA
-violation; a client page prints to PDF without any navigation.
+violation; a client page prints to PDF without any navigation. On a phone (390x844) and a
+desktop (1280x800): nothing scrolls sideways, every stage's due date and state is in view,
+no badge is clipped, the timeline is whole.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from courtside.core.snapshot import Snapshot
 pytestmark = pytest.mark.browser
 
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+SCREENS = {"phone 390x844": PHONE, "desktop 1280x800": DESKTOP}
 
 
 @dataclass
@@ -34,8 +39,10 @@ class Visit:
 
 
 # Open `url` in a fresh context, recording console errors and requests (others are refused).
-def visit(browser: Any, url: str, *, bypass_csp: bool = False, media: str | None = None) -> Visit:
-    context = browser.new_context(bypass_csp=bypass_csp, viewport={"width": 1280, "height": 900})
+def visit(
+    browser: Any, url: str, *, bypass_csp: bool = False, media: str | None = None, viewport: dict | None = None
+) -> Visit:
+    context = browser.new_context(bypass_csp=bypass_csp, viewport=viewport or {"width": 1280, "height": 900})
     page = context.new_page()
     seen = Visit(page)
     page.on("console", lambda message: message.type == "error" and seen.errors.append(message.text))
@@ -83,10 +90,13 @@ def test_every_client_page_renders_offline(server: str, browser: Any, client_pag
         assert seen.errors == [], f"{name}: {seen.errors}"
         assert seen.foreign == [], f"{name} asked other hosts: {seen.foreign}"
         assert any(url.endswith("/assets/courtside/client.css") for url in seen.requests), name
-        timeline = page.locator("svg.cs-timeline")
-        assert timeline.count() == 1 and timeline.is_visible(), name
-        box = timeline.bounding_box()
-        assert box is not None and box["width"] > 500 and box["height"] > 60, f"{name}: {box}"
+        timeline = page.locator("svg.cs-timeline:visible")
+        if snapshot.schedule.state == "cancelled":  # nothing more to draw: the table says what was done
+            assert timeline.count() == 0, name
+        else:
+            assert timeline.count() == 1, name
+            box = timeline.bounding_box()
+            assert box is not None and box["width"] > 500 and box["height"] > 60, f"{name}: {box}"
         # Names with <, & and quotes are text, never markup.
         assert page.locator("h1").inner_text() == snapshot.terms.project, name
         assert snapshot.terms.client in page.locator(".cs-subtitle").inner_text(), name
@@ -107,19 +117,23 @@ def test_board_lists_every_engagement(server: str, browser: Any, example_board: 
     names = [rows.nth(i).locator("th").first.inner_text() for i in range(rows.count())]
     for snapshot, shown in zip(example_board.sorted(), names, strict=True):
         assert shown.startswith(snapshot.terms.client) and snapshot.terms.project in shown
-    assert page.locator("svg.cs-timeline").is_visible()
+    assert page.locator(".cs-chart--wide svg.cs-timeline").is_visible()
     # A late row says so in words, not by colour alone.
     for index, snapshot in enumerate(example_board.sorted()):
         if snapshot.overdue > 0:
             assert "Late" in rows.nth(index).inner_text()
 
 
+@pytest.mark.parametrize("screen", SCREENS)
 @pytest.mark.parametrize("kind", ["client pages", "board"])
-def test_no_serious_accessibility_violation(server: str, browser: Any, client_pages, axe_source: str, kind: str, closing) -> None:
+def test_no_serious_accessibility_violation(
+    server: str, browser: Any, client_pages, axe_source: str, kind: str, screen: str, closing
+) -> None:
     urls = [f"{server}/board/"] if kind == "board" else [f"{server}/c/{s.terms.share}/" for s in client_pages]
     found: dict[str, list[str]] = {}
     for url in urls:
-        seen = visit(browser, url, bypass_csp=True)  # the client page's CSP would refuse axe's script
+        # The client page's CSP would refuse axe's script.
+        seen = visit(browser, url, bypass_csp=True, viewport=SCREENS[screen])
         closing.append(seen)
         seen.page.add_script_tag(content=axe_source)
         result = seen.page.evaluate(
@@ -144,7 +158,7 @@ def test_client_page_prints_without_navigation(server: str, browser: Any, client
     page = seen.page
     chrome = "nav, [role=navigation], header.md-header, .md-sidebar, .md-search, form, input, button"
     assert page.locator(chrome).count() == 0
-    assert page.locator("h1").is_visible() and page.locator("svg.cs-timeline").is_visible()
+    assert page.locator("h1").is_visible() and page.locator(".cs-chart--wide svg.cs-timeline").is_visible()
     # Every link in print is to a person (mail, phone), the page's own calendar or inside the
     # page: none to other pages.
     hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
@@ -166,7 +180,7 @@ GEOMETRY = """() => {
   const text = document.createRange();  // the heading's text, not its full-width block
   text.selectNodeContents(document.querySelector('h1'));
   const h1 = text.getBoundingClientRect();
-  const bars = Array.from(document.querySelectorAll('svg.cs-timeline rect'))
+  const bars = Array.from(document.querySelectorAll('.cs-chart--wide svg.cs-timeline rect'))
     .filter(rect => rect.querySelector('title'))
     .map(rect => rect.getBoundingClientRect());
   const stages = document.querySelector('table.cs-stages thead tr');
@@ -198,3 +212,74 @@ def test_arabic_page_is_laid_out_right_to_left(server: str, browser: Any, client
     # The timeline is mirrored: time runs right to left, so the first stage is right of the last.
     assert ar["first_bar"] > ar["last_bar"], ar
     assert en["first_bar"] < en["last_bar"], en
+
+
+# What a screen shows of a page: sideways overflow, where each stage's due date and state
+# sit, badges that do not fit their box or their cell, and the timeline's box. Widths are
+# CSS pixels; a box is "in view" when it lies within 0..innerWidth and has a size.
+FIT = """(selectors) => {
+  const inner = window.innerWidth;
+  const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.right, r.width, r.height]; };
+  const shown = el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  const rows = Array.from(document.querySelectorAll(selectors.rows)).map(row => ({
+    name: (row.querySelector('th') || row).innerText.split('\\n')[0],
+    cells: selectors.cells.map(sel => { const cell = row.querySelector(sel); return cell ? box(cell) : null; }),
+  }));
+  const clipped = [];
+  for (const badge of document.querySelectorAll('.cs-state, .cs-badge, .cs-pill, .cs-flag')) {
+    if (!shown(badge)) continue;
+    const cell = badge.closest('td, th, dd, p, li, div');
+    const [left, right] = box(badge), [cellLeft, cellRight] = box(cell);
+    if (badge.scrollWidth > badge.clientWidth || left < cellLeft - 0.5 || right > cellRight + 0.5
+        || left < 0 || right > inner) clipped.push(badge.innerText);
+  }
+  const charts = Array.from(document.querySelectorAll('.cs-chart')).filter(shown).map(chart => ({
+    box: box(chart.querySelector('svg')), scroll: chart.scrollWidth, client: chart.clientWidth,
+  }));
+  return {scroll: document.documentElement.scrollWidth, inner, rows, clipped, charts};
+}"""
+
+STAGE_CELLS = {  # for each stage: its due date and its state, or its working days in a proposal
+    # cells after the stage's name: whose court, opens, due, state (dated) or working days
+    "dated": {"rows": "table.cs-stages tbody tr", "cells": ["td:nth-of-type(3)", "td:nth-of-type(4) .cs-state"]},
+    "proposal": {"rows": "table.cs-stages tbody tr", "cells": ["td:nth-of-type(2)"]},
+    # cells after the engagement: state, ball, current stage (with its due date)
+    "board": {"rows": "table.cs-board-table tbody tr.cs-row", "cells": ["td:nth-of-type(1) .cs-pill", "td:nth-of-type(3)"]},
+}
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_every_page_fits_phones_and_desktops(
+    server: str, browser: Any, client_pages, example_board: Board, screen: str, closing
+) -> None:
+    viewport = SCREENS[screen]
+    pages = [(f"c/{s.terms.share}/", s.id, "dated" if s.schedule.dated else "proposal", len(s.schedule.stages))
+             for s in client_pages]
+    pages.append(("board/", "board", "board", len(example_board.snapshots)))
+    drawn = {s.id for s in client_pages if s.schedule.state != "cancelled"} | {"board"}
+    problems: dict[str, list[str]] = {}
+    for path, name, kind, count in pages:
+        seen = visit(browser, f"{server}/{path}", viewport=viewport)
+        closing.append(seen)
+        fit = seen.page.evaluate(FIT, STAGE_CELLS[kind])
+        found = []
+        if fit["scroll"] > fit["inner"]:
+            found.append(f"scrolls sideways: {fit['scroll']} > {fit['inner']}")
+        if len(fit["rows"]) != count:
+            found.append(f"{len(fit['rows'])} rows for {count} stages")
+        for row in fit["rows"]:
+            for cell in row["cells"]:
+                if cell is None or cell[2] <= 0 or cell[3] <= 0 or cell[0] < 0 or cell[1] > fit["inner"]:
+                    found.append(f"{row['name']!r}: a due date or state out of view: {cell}")
+        found += [f"clipped badge {text!r}" for text in fit["clipped"]]
+        for chart in fit["charts"]:
+            left, right, width, _height = chart["box"]
+            if chart["scroll"] > chart["client"] or left < 0 or right > fit["inner"] or width < 0.8 * (
+                min(fit["inner"], 1000) - 64
+            ):
+                found.append(f"timeline cut or squeezed: {chart}")
+        if len(fit["charts"]) != (name in drawn):
+            found.append(f"{len(fit['charts'])} timelines shown")
+        if found:
+            problems[name] = found
+    assert problems == {}, problems

@@ -251,7 +251,10 @@ def test_al_waha_unpaid_gate_holds_development(examples, board) -> None:
     assert (gate["invoice_date"], gate["due_date"], gate["state"], gate["paid"]) == (
         "2026-11-12", "2026-11-27", "invoiced", None
     )
-    assert (waha["ball"], waha["waiting"]) == ("us", 0)  # ours, but not open before the payment
+    # The gate (format.md, "Ball in court"): the stage before is done and the gate payment is
+    # unpaid, so the move is the client's; waiting counts from the invoice, Thu 11-12:
+    # between(11-12, 11-20) = Fri 13, Mon-Fri 16-20 = 6 working days.
+    assert (waha["ball"], waha["waiting"], waha["gated_by"]) == ("client", 6, "دفعة اعتماد التصميم")
 
 
 def test_kaze_overdue_invoice_late_fee_in_yen(examples, board) -> None:

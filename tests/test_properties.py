@@ -166,12 +166,22 @@ def test_chains_are_well_formed(case: tuple[Engagement, date]):
     terms, today = case
     cal = calendar_of(terms)
     timeline = schedule(terms, cal, today)
+    cancelled = timeline.state == "cancelled"
+    if cancelled:
+        # format.md, "Cancelled": the stages not done promise nothing; no ball, wait or drift.
+        for plan in timeline.stages:
+            if plan.stage.done is None:
+                assert (plan.state, plan.promise, plan.target_link, plan.late_by) == ("cancelled", None, None, 0)
+                assert (plan.consequence, plan.weeks_late) == (False, 0)
+        assert (timeline.ball, timeline.waiting, timeline.drift, timeline.current) == (None, None, None, None)
     if timeline.start is None:
         assert timeline.state in ("proposal", "on-hold", "cancelled")
-        assert all(plan.promise is None and plan.late_by is None for plan in timeline.stages)
+        assert all(plan.promise is None and plan.late_by == (0 if plan.state == "cancelled" else None) for plan in timeline.stages)
         return
     assert cal.is_working(timeline.start)
     for plan in timeline.stages:
+        if plan.state == "cancelled":
+            continue  # checked above
         promised, target = durations(terms, plan.stage)
         assert (promised, target) == (plan.promised, plan.target) and promised >= target >= 1
         for link, length in ((plan.promise, promised), (plan.target_link, target)):
@@ -205,7 +215,10 @@ def test_chains_are_well_formed(case: tuple[Engagement, date]):
             assert plan.consequence == (plan.late_by > 0)
             assert plan.weeks_late == math.ceil(plan.late_by / cal.workdays_per_week)
     last = timeline.stages[-1]
-    assert last.target_link.due <= last.promise.due == timeline.final_due
+    if last.promise is not None:
+        assert last.target_link.due <= last.promise.due == timeline.final_due
+    else:
+        assert cancelled and timeline.final_due is None
 
     # The credit: never negative, never more than the capped share of the fee (the cap is
     # applied before rounding, so it is bounded by the cap's amount rounded the same way).
@@ -215,12 +228,26 @@ def test_chains_are_well_formed(case: tuple[Engagement, date]):
     if not any(plan.weeks_late for plan in timeline.stages):
         assert timeline.credit == 0
 
-    # Ball and waiting: the first stage not done, waiting counted from its opening.
+    if cancelled:
+        return
+    # Ball and waiting: the first stage not done, waiting counted from its opening; or, while
+    # an unpaid gate payment alone holds it (the gate), the client's, counted from its invoice.
     current = next((plan for plan in timeline.stages if plan.stage.done is None), None)
     assert timeline.current is current
     if current is None:
         assert timeline.ball is None and timeline.waiting is None
+    elif timeline.gated:
+        before = timeline.stages[current.index - 1]
+        payment = terms.payments[timeline.gate]
+        assert payment.gate and payment.paid is None and payment.due == before.name
+        assert current.stage.started is None and before.stage.done is not None
+        assert timeline.ball == "client"
+        assert timeline.waiting == cal.between(before.stage.done, today) >= 0
     else:
+        holding = current.index > 0 and current.stage.started is None and any(
+            p.gate and p.paid is None and p.due == timeline.stages[current.index - 1].name for p in terms.payments
+        )
+        assert not holding
         assert timeline.ball == current.owner
         assert timeline.waiting == cal.between(current.promise.opens, today) >= 0
     # Drift is signed: positive exactly when the final due moved later than the baseline.
@@ -265,6 +292,9 @@ def test_payments_add_up_and_dates_follow_the_terms(case: tuple[Engagement, date
             assert plan.due_date == plan.invoice_date + net
         if plan.payment.paid is not None:
             assert plan.state == "paid"
+        elif timeline.state == "cancelled" and plan.invoice_date is None:
+            # format.md, "Cancelled": not invoiced, so never will be; no expected date.
+            assert plan.state == "cancelled" and plan.expected_invoice_date is None and plan.late_fee == 0
         elif plan.due_date is not None and today > plan.due_date:
             assert plan.state == "overdue" and plan.days_overdue == (today - plan.due_date).days
         else:

@@ -148,8 +148,9 @@ def test_handoffs_are_promise_chain_sentences(tricky_page: str) -> None:
     # = Thu Mar 5. Wireframes (us) 4 days * 1.25 = 5 promised: Mar 5..Mar 11. Feedback
     # (client) 3: Mar 12, 13, 16. Build (us) ceil(8 * 1.25) = 10: Mar 17..Mar 30.
     text = text_of(tricky_page)
-    assert "On March 11, 2026 we hand you “Wireframes”; your part, “Feedback”, is due on March 16, 2026." in text
-    assert "Your part, “Feedback”, is due on March 16, 2026; we then deliver “Build” on March 30, 2026." in text
+    # One sentence per stage, each date said once (issue 13).
+    assert "On March 11, 2026 we hand you “Wireframes”." in text
+    assert "Your part, “Feedback”, is due on March 16, 2026." in text
     assert "On March 30, 2026 we deliver “Build”, the last stage." in text
 
 

@@ -59,20 +59,22 @@ def money(amount: Decimal, currency: str) -> str:
 
 
 def status_row(snap: Snapshot) -> StatusRow:
-    """One engagement's row of the status table."""
+    """One engagement's row of the status table: the core decides what shows, this formats it."""
     terms, plan = snap.terms, snap.schedule
     currency = terms.currency
-    ball = ""
-    if plan.ball is not None and plan.state not in ("done", "cancelled"):
-        ball = plan.ball if plan.waiting is None else f"{plan.ball} {plan.waiting}d"
+    ball = snap.court or ""
+    if ball and snap.court_waiting is not None:
+        ball += f" {snap.court_waiting}d"
     stage = stage_due = late = ""
     current = plan.current
     if current is not None:
         stage = current.name
+        if (gate := snap.gate) is not None:
+            stage += f" (awaits payment {gate.name})"
         if current.promise is not None:
             stage_due = current.promise.due.isoformat()
-        if current.late_by and plan.state != "cancelled":
-            late = f"{current.late_by}d"
+    if snap.current_late_by is not None:
+        late = f"{snap.current_late_by}d"
     consequences = ", ".join(snap.consequences)
     if plan.credit:
         consequences += f"{'; ' if consequences else ''}credit {money(plan.credit, currency)}"
@@ -112,7 +114,7 @@ def status_rows(board: Board, late: bool, ball: str | None, client: str | None) 
         snap
         for snap in board.sorted()
         if (not late or snap.late)
-        and (ball is None or snap.schedule.ball == ball)
+        and (ball is None or snap.court == ball)
         and (wanted is None or wanted in snap.terms.client.casefold())
     ]
 

@@ -43,6 +43,7 @@ from .values import (
     parse_subdivision,
     parse_text,
     parse_time,
+    parse_timezone,
     pick_texts,
     shown,
 )
@@ -91,6 +92,11 @@ Country = Annotated[
 Subdivision = Annotated[
     str,
     BeforeValidator(parse_subdivision),
+    WithJsonSchema({"type": "string"}),
+]
+TimeZone = Annotated[
+    str,
+    BeforeValidator(parse_timezone),
     WithJsonSchema({"type": "string"}),
 ]
 Currency = Annotated[
@@ -163,6 +169,7 @@ class Communication(Strict):
     channels: LocalTexts = {"*": ["email"]}
     response: WorkingDays = 2
     email_hours: list[Time] = []
+    timezone: TimeZone | None = None  # of `email_hours`; the client page names it
 
 
 class Turnaround(Strict):

@@ -40,7 +40,7 @@ class PaymentPlan:
     invoice_date: date | None  # known: signed, start, the stage's done, or the date
     expected_invoice_date: date | None  # for an upcoming payment, from the promise chain
     due_date: date | None
-    state: str  # paid | overdue | invoiced | upcoming
+    state: str  # paid | cancelled | overdue | invoiced | upcoming
     days_overdue: int
     late_fee: Decimal
     stage: str | None  # the stage the payment is due on, if any
@@ -48,6 +48,11 @@ class PaymentPlan:
     @property
     def name(self) -> str:
         return self.payment.name
+
+    @property
+    def open(self) -> bool:
+        """Still to be paid some day: neither paid nor cancelled."""
+        return self.state not in ("paid", "cancelled")
 
     @property
     def owed(self) -> Decimal:
@@ -92,18 +97,28 @@ def invoice_dates(payment: Payment, terms: Engagement, plan: Schedule) -> tuple[
 
 
 def payments(terms: Engagement, plan: Schedule, today: date) -> list[PaymentPlan]:
-    """Every payment of the engagement on `today`."""
+    """Every payment of the engagement on `today`.
+
+    A cancelled engagement invoices nothing more: a payment not yet invoiced (nor paid) is
+    `cancelled`, with no expected invoice date; one already invoiced still falls due and
+    accrues its late fee (format.md, "Cancelled").
+    """
     terms_days = timedelta(days=terms.payment.terms)
+    cancelled = plan.state == "cancelled"
     out = []
     for index, (payment, amount) in enumerate(zip(terms.payments, amounts(terms), strict=True)):
         invoiced, expected, stage = invoice_dates(payment, terms, plan)
         if invoiced is not None and invoiced > today and payment.paid is None:
             invoiced, expected = None, invoiced  # a dated invoice still in the future
+        if cancelled and invoiced is None:
+            expected = None
         due_date = invoiced + terms_days if invoiced else None
         until = payment.paid or today
         days_overdue = max(0, (until - due_date).days) if due_date else 0
         if payment.paid is not None:
             state = "paid"
+        elif cancelled and invoiced is None:
+            state = "cancelled"
         elif due_date is not None and today > due_date:
             state = "overdue"
         elif invoiced is not None:

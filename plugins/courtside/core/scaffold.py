@@ -66,7 +66,7 @@ class Words:
     stages: tuple[str, str, str, str, str]  # kick-off materials, design, feedback, build, launch
     deliverables: tuple[str, str, str]
     payments: tuple[str, str, str]  # deposit, design approved, launch
-    body: str
+    body: str  # no heading: the client page shows the body under its own "Scope" heading
 
 
 WORDS: dict[str, Words] = {
@@ -74,25 +74,25 @@ WORDS: dict[str, Words] = {
         ("Kick-off materials", "Design", "Feedback", "Build", "Launch"),
         ("Logo files", "Photos and texts", "Hosting logins"),
         ("Deposit", "Design approved", "Launch"),
-        "## Scope\n\nWhat we make together, and what is not included.\n",
+        "What we make together, and what is not included.\n",
     ),
     "es": Words(
         ("Materiales de arranque", "Diseño", "Comentarios", "Desarrollo", "Lanzamiento"),
         ("Logotipo", "Fotos y textos", "Accesos al hosting"),
         ("Anticipo", "Diseño aprobado", "Lanzamiento"),
-        "## Alcance\n\nLo que hacemos juntos y lo que no está incluido.\n",
+        "Lo que hacemos juntos y lo que no está incluido.\n",
     ),
     "ru": Words(
         ("Материалы для старта", "Дизайн", "Отзыв о дизайне", "Разработка", "Запуск"),
         ("Логотип", "Фото и тексты", "Доступы к хостингу"),
         ("Предоплата", "Дизайн утверждён", "Запуск"),
-        "## Объём работ\n\nЧто мы делаем вместе и что не входит в работу.\n",
+        "Что мы делаем вместе и что не входит в работу.\n",
     ),
     "ar": Words(
         ("مواد الانطلاق", "التصميم", "الملاحظات", "التنفيذ", "الإطلاق"),
         ("ملفات الشعار", "الصور والنصوص", "بيانات دخول الاستضافة"),
         ("الدفعة المقدمة", "اعتماد التصميم", "الإطلاق"),
-        "## نطاق العمل\n\nما ننجزه معًا، وما لا يشمله العمل.\n",
+        "ما ننجزه معًا، وما لا يشمله العمل.\n",
     ),
 }
 assert set(WORDS) == set(LANGUAGES)
@@ -322,6 +322,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "channels": "How the client reaches us, such as [email, phone] (one list, or one per language).",
         "response": "Working days we take to answer.",
         "email_hours": 'When we read mail, as quoted 24-hour times: ["10:00", "15:00"].',
+        "timezone": "IANA time zone of email_hours, such as America/Los_Angeles; the client page names it.",
     },
     "Turnaround": {
         "changes": "Working days for a small change request.",

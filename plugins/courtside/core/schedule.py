@@ -49,7 +49,7 @@ class StagePlan:
     early_by: int | None  # working days done before the promised due (our record)
     consequence: bool  # late past grace (client) or late at all (us)
     weeks_late: int  # for our stages: started weeks late, the basis of the credit
-    state: str  # done | late | in-progress | upcoming | proposed
+    state: str  # done | late | in-progress | upcoming | proposed | cancelled
 
     @property
     def name(self) -> str:
@@ -68,13 +68,20 @@ class Schedule:
     start: date | None
     stages: list[StagePlan]
     state: str  # on-hold | cancelled | proposal | scheduled | done | active
-    ball: str | None  # us | client | None when every stage is done
-    current: StagePlan | None  # the first stage not done
+    ball: str | None  # us | client | None when no stage is left (every one done, or cancelled)
+    current: StagePlan | None  # the first stage not done; None when cancelled
     waiting: int | None  # working days the ball has been in that court
     drift: int | None  # working days the final due moved since the baseline (signed)
-    credit: Decimal | None  # owed to the client for our late stages
+    credit_rate: Decimal  # the share of the fee we owe back for our late stages (capped)
+    credit: Decimal | None  # owed to the client for our late stages; None without a fee
     final_due: date | None
     baseline_final_due: date | None
+    gate: int | None = None  # index in `payments` of the unpaid gate payment holding `current`
+
+    @property
+    def gated(self) -> bool:
+        """The next stage waits for a payment: the ball is the client's (format.md, the gate)."""
+        return self.gate is not None
 
     @property
     def dated(self) -> bool:
@@ -171,6 +178,7 @@ def signed_between(cal: WorkCalendar, a: date, b: date) -> int:
 
 
 def stage_state(stage: Stage, link: Link | None, today: date) -> str:
+    """done | late | in-progress | upcoming, or proposed while there are no dates."""
     if link is None:
         return "proposed"
     if stage.done is not None:
@@ -182,14 +190,55 @@ def stage_state(stage: Stage, link: Link | None, today: date) -> str:
     return "upcoming"
 
 
-def credit_owed(terms: Engagement, weeks_late: int) -> Decimal | None:
-    """`fee * min(cap, discount * weeks late)`, rounded to the currency's minor unit."""
+def credit_rate(terms: Engagement, weeks_late: int) -> Decimal:
+    """`min(cap, discount * weeks late)`: the share of the fee our late weeks give back."""
+    return min(terms.consequences.us.cap, terms.consequences.us.discount * weeks_late)
+
+
+def credit_owed(terms: Engagement, rate: Decimal) -> Decimal | None:
+    """`fee * rate`, rounded to the currency's minor unit; None without a fee."""
     from .money import round_money  # here: money imports Babel, which `courtside check` never needs
 
     if terms.fee is None:
         return None
-    rate = min(terms.consequences.us.cap, terms.consequences.us.discount * weeks_late)
     return round_money(terms.fee * rate, terms.currency)
+
+
+def called_off(plan: StagePlan) -> StagePlan:
+    """A stage of a cancelled engagement that was not done: it promises nothing any more.
+
+    format.md ("Cancelled"): state `cancelled`, no dates, `late_by` 0, no consequence.
+    """
+    return StagePlan(
+        index=plan.index,
+        stage=plan.stage,
+        promised=plan.promised,
+        target=plan.target,
+        promise=None,
+        target_link=None,
+        baseline_due=None,
+        late_by=0,
+        early_by=None,
+        consequence=False,
+        weeks_late=0,
+        state="cancelled",
+    )
+
+
+def holding_gate(terms: Engagement, current: StagePlan | None) -> int | None:
+    """The unpaid gate payment that alone holds `current` back, as its index in `payments`.
+
+    format.md, "Ball in court": the stage before `current` is done (it always is: `current`
+    is the first stage not done), a `gate: true` payment due on it is unpaid, and `current`
+    has not been recorded as started anyway. The first such payment in the file.
+    """
+    if current is None or current.index == 0 or current.stage.started is not None:
+        return None
+    before = terms.stages[current.index - 1].name
+    for index, payment in enumerate(terms.payments):
+        if payment.gate and payment.due == before and payment.paid is None:
+            return index
+    return None
 
 
 def schedule(terms: Engagement, cal: WorkCalendar, today: date) -> Schedule:
@@ -233,7 +282,10 @@ def schedule(terms: Engagement, cal: WorkCalendar, today: date) -> Schedule:
             )
         )
 
-    current = next((plan for plan in plans if plan.stage.done is None), None)
+    cancelled = terms.status == "cancelled"
+    if cancelled:
+        plans = [plan if plan.stage.done is not None else called_off(plan) for plan in plans]
+    current = None if cancelled else next((plan for plan in plans if plan.stage.done is None), None)
     if terms.status:
         state = terms.status
     elif start is None:
@@ -244,32 +296,47 @@ def schedule(terms: Engagement, cal: WorkCalendar, today: date) -> Schedule:
         state = "done"
     else:
         state = "active"
-    waiting = None
-    if current is not None and current.promise is not None:
-        waiting = cal.between(current.promise.opens, today)
-    final_due = promise[-1].due if promise else None
-    baseline_final = baseline[-1].due if baseline else None
-    drift = signed_between(cal, baseline_final, final_due) if promise and baseline else None
+    gate = holding_gate(terms, current)
+    ball = waiting = None
+    if gate is not None and current is not None:
+        # The client's move: paying. Waiting counts from the invoice, the day the stage
+        # before was done (the day a stage-due payment is invoiced).
+        invoiced = plans[current.index - 1].stage.done
+        assert invoiced is not None  # `current` is the first stage not done
+        ball, waiting = "client", cal.between(invoiced, today)
+    elif current is not None:
+        ball = current.owner
+        if current.promise is not None:
+            waiting = cal.between(current.promise.opens, today)
+    last = plans[-1]
+    final_due = last.promise.due if last.promise else None
+    baseline_final = last.baseline_due
+    drift = None
+    if final_due is not None and baseline_final is not None and not cancelled:
+        drift = signed_between(cal, baseline_final, final_due)
+    rate = credit_rate(terms, sum(plan.weeks_late for plan in plans))
     return Schedule(
         today=today,
         start=start,
         stages=plans,
         state=state,
-        ball=current.owner if current else None,
+        ball=ball,
         current=current,
         waiting=waiting,
         drift=drift,
-        credit=credit_owed(terms, sum(plan.weeks_late for plan in plans)),
+        credit_rate=rate,
+        credit=credit_owed(terms, rate),
         final_due=final_due,
         baseline_final_due=baseline_final,
+        gate=gate,
     )
 
 
-def _could_open(stages: list[Stage], promise: list[Link] | None, origin: Origin) -> list[Problem]:
+def _could_open(stages: list[Stage], promise: list[Link | None] | None, origin: Origin) -> list[Problem]:
     """A `done` before its stage could open (in the promise chain) is a typo, not a schedule."""
     found: list[Problem] = []
     for index, (stage, link) in enumerate(zip(stages, promise or (), strict=False)):
-        if stage.done is not None and stage.done < link.opens:
+        if stage.done is not None and link is not None and stage.done < link.opens:
             found.append(
                 origin.problem(
                     ("stages", index, "done"),
@@ -282,8 +349,7 @@ def _could_open(stages: list[Stage], promise: list[Link] | None, origin: Origin)
 
 def could_open_problems(terms: Engagement, plan: Schedule, origin: Origin) -> list[Problem]:
     """A `done` before its stage could open is a typo, not a schedule."""
-    promise = [stage_plan.promise for stage_plan in plan.stages]
-    return _could_open(terms.stages, None if None in promise else promise, origin)  # type: ignore[arg-type]
+    return _could_open(terms.stages, [stage_plan.promise for stage_plan in plan.stages], origin)
 
 
 def date_problems(terms: Engagement, cal: WorkCalendar, today: date, origin: Origin) -> list[Problem]:

@@ -49,6 +49,11 @@ class Snapshot:
         return stage_late or self.overdue > 0
 
     @property
+    def needs_attention(self) -> bool:
+        """Flagged on the board: someone is late, or a consequence triggered while the work is live."""
+        return self.late or (bool(self.consequences) and self.live)
+
+    @property
     def owed(self) -> Decimal:
         """Invoiced and unpaid now, late fees included."""
         return round_money(sum((p.owed for p in self.payments), Decimal(0)), self.terms.currency)
@@ -61,14 +66,49 @@ class Snapshot:
 
     @property
     def late_fees(self) -> Decimal:
+        """Late fees on payments not yet paid: the part of `owed` that is late fees."""
         return round_money(
             sum((p.late_fee for p in self.payments if p.state != "paid"), Decimal(0)), self.terms.currency
         )
 
     @property
     def next_payment(self) -> PaymentPlan | None:
-        """The first payment not yet paid, in the order of the file."""
-        return next((p for p in self.payments if p.state != "paid"), None)
+        """The first payment still to be paid (not paid, not cancelled), in the order of the file."""
+        return next((p for p in self.payments if p.open), None)
+
+    @property
+    def gate(self) -> PaymentPlan | None:
+        """The unpaid gate payment holding the next stage back (format.md, the gate), if any."""
+        index = self.schedule.gate
+        return None if index is None else self.payments[index]
+
+    # What every view of the engagement (the board, `courtside status`) shows of the ball and
+    # of lateness, decided once here: the views only format it.
+
+    @property
+    def court(self) -> str | None:
+        """Whose move it is, shown while the work runs or waits to start: `us` or `client`.
+
+        None for a proposal (nothing to move yet), a done or a cancelled engagement.
+        """
+        if self.schedule.state in ("active", "scheduled", "on-hold"):
+            return self.schedule.ball
+        return None
+
+    @property
+    def court_waiting(self) -> int | None:
+        """Working days the ball has been in that court; shown once the work has started."""
+        if self.court is None or self.schedule.state == "scheduled":
+            return None
+        return self.schedule.waiting
+
+    @property
+    def current_late_by(self) -> int | None:
+        """Working days the current stage is past its promised due, while the work is live."""
+        current = self.schedule.current
+        if current is None or not current.late_by or not self.live:
+            return None
+        return current.late_by
 
     @property
     def consequences(self) -> list[str]:

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from difflib import get_close_matches
+from functools import cache
 from typing import Any
 
 from .languages import LANGUAGES
@@ -339,3 +341,34 @@ def pick_texts(texts: dict[str, list[str]], language: str) -> tuple[list[str], b
         if key in texts:
             return texts[key], key not in (language, "*")
     return [], False
+
+
+# -- Time zones -----------------------------------------------------------------------------------
+
+
+@cache
+def _zones() -> dict[str, str]:
+    """Every IANA zone name the standard library knows, by its case-folded spelling."""
+    import zoneinfo
+
+    return {name.casefold(): name for name in zoneinfo.available_timezones()}
+
+
+def parse_timezone(value: Any) -> str:
+    """An IANA time zone such as `America/Los_Angeles`, as the standard library's `zoneinfo`
+    knows it; a near miss gets a suggestion ("did you mean Europe/Madrid?")."""
+    example = "an IANA time zone such as Europe/Madrid or America/Los_Angeles"
+    if not isinstance(value, str) or not value.strip():
+        raise BadValue(f"expected {example}, got {kind_of(value)}")
+    text = value.strip()
+    zones = _zones()
+    if text in zones.values():
+        return text
+    spelled = zones.get(text.replace(" ", "_").casefold())
+    if spelled is not None:
+        raise BadValue(f"{shown(text)} is not an IANA time zone as written; write it {spelled}")
+    city = text.rsplit("/", 1)[-1].replace(" ", "_").casefold()
+    by_city = sorted(name for key, name in zones.items() if key.rsplit("/", 1)[-1] == city)
+    close = by_city or get_close_matches(text, sorted(zones.values()), n=1, cutoff=0.85)
+    hint = f"; did you mean {close[0]}?" if close else f"; expected {example}"
+    raise BadValue(f"{shown(text)} is not an IANA time zone{hint}")

@@ -83,6 +83,7 @@ def engagement_json(snap: Snapshot, link: str | None = None) -> dict[str, Any]:
         "signed": _iso(terms.signed),
         "start": _iso(plan.start),
         "ball": plan.ball,
+        "gated_by": gate.name if (gate := snap.gate) is not None else None,
         "current_stage": plan.current.name if plan.current else None,
         "waiting": plan.waiting,
         "final_due": _iso(plan.final_due),

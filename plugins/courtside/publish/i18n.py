@@ -81,6 +81,23 @@ CHANNELS: dict[str, str] = {
 }
 
 
+# Invisible direction marks that Babel writes around a currency symbol (Arabic money ends in one).
+DIRECTION_MARKS = "\u200e\u200f\u061c"
+
+
+def _one_period(message: str, variables: dict[str, Any]) -> str:
+    """The message without the period after a placeholder whose value already ends in one.
+
+    A sentence that ends in an amount of dirhams or riyals ("... ‏9,000.00 د.إ.‏") or, in
+    Russian, in a date ("... 18 декабря 2026 г.") would otherwise end in two periods.
+    Decided here, where every sentence of every language is filled.
+    """
+    for name, value in variables.items():
+        if isinstance(value, str) and value.rstrip(DIRECTION_MARKS).endswith("."):
+            message = message.replace(f"%({name})s.", f"%({name})s")
+    return message
+
+
 @dataclass(frozen=True)
 class Messages:
     """One compiled catalog: translated messages and the language's plural rule."""
@@ -193,6 +210,7 @@ class Speech:
         if not variables:
             return text
         markup = any(isinstance(value, Markup) for value in variables.values())
+        text, english = _one_period(text, variables), _one_period(english, variables)
         for candidate in (text, english):
             try:
                 return escape(candidate) % variables if markup else candidate % variables

@@ -28,9 +28,11 @@ What is decided here (docs/calendar-and-reminders.md explains each choice):
   recorded dates are written down on the day they happen.
 * The client's calendar holds the client's stages, our promised deliveries (promise chain,
   never the target chain) and the payments; a reminder (`VALARM`) two days before, at
-  9:00, on each date the client still owes. A proposal or a cancelled engagement has an
-  empty (valid) calendar, so a client who subscribes at the first meeting sees the dates
-  appear once the contract is signed.
+  9:00, on each date the client still owes. A proposal has an empty (valid) calendar, so a
+  client who subscribes at the first meeting sees the dates appear once the contract is
+  signed. A cancelled engagement promises nothing more: its calendars (the client's and the
+  studio's) keep only what is still owed, the due dates of invoiced, unpaid payments
+  (format.md, "Cancelled").
 """
 
 from __future__ import annotations
@@ -75,7 +77,6 @@ host answers "not modified" when nothing changed). An interval as long as the bu
 day) could leave a subscriber a whole build behind (docs/guide/publishing.md, "How fresh")."""
 
 CALENDAR_FILE = "calendar.ics"
-SKIPPED_STATES = frozenset({"cancelled", "proposal"})
 
 
 class CalendarLinks(NamedTuple):
@@ -261,16 +262,28 @@ def _stage_dates(snap: Snapshot, assigned: date, due_moved: list[date | None]) -
         yield stage_plan, key, link.due, revision(assigned, plan.today, due_moved[stage_plan.index], done)
 
 
+def _still_owed(snap: Snapshot, speech: Speech, assigned: date, link_line: str, page_url: str | None, internal: bool) -> list[DueEvent]:
+    """A cancelled engagement's events: the due dates of its invoiced, unpaid payments only.
+
+    Their dates no longer move with any stage: each moved last when its stage was done (or
+    its payment made), which is when a stage-due payment was invoiced."""
+    done = [plan.stage.done for plan in snap.schedule.stages]
+    owed = {pay.index for pay in snap.payments if pay.state in ("invoiced", "overdue")}
+    return _payment_events(snap, speech, assigned, done, link_line, page_url, internal, only=owed)
+
+
 def client_events(snap: Snapshot, page_url: str | None = None) -> list[DueEvent]:
     """The client's calendar events: their stages, our promised deliveries, the payments."""
     terms, plan = snap.terms, snap.schedule
     assigned = assigned_on(snap)
-    if assigned is None or plan.state in SKIPPED_STATES or not plan.dated:
+    if assigned is None or not plan.dated:
         return []
     speech = speech_for(terms.language)
+    link_line = _page_line(speech, page_url)
+    if plan.state == "cancelled":
+        return _still_owed(snap, speech, assigned, link_line, page_url, internal=False)
     studio, project = terms.studio.name, terms.project
     due_moved, end_moved = moved_on(snap)
-    link_line = _page_line(speech, page_url)
     events = []
     for stage_plan, key, due, rev in _stage_dates(snap, assigned, due_moved):
         stage, day = stage_plan.stage, speech.date(due)
@@ -304,14 +317,15 @@ def _payment_events(
     link_line: str,
     page_url: str | None,
     internal: bool,
+    only: set[int] | None = None,
 ) -> list[DueEvent]:
-    """One event per payment with a due date, known or expected."""
+    """One event per payment with a due date, known or expected (of those in `only`, when given)."""
     terms, plan = snap.terms, snap.schedule
     stage_index = {s.name: s.index for s in plan.stages}
     events = []
     for pay, key in zip(snap.payments, _keys([p.name for p in snap.payments]), strict=True):
         day, expected = payment_day(pay, terms.payment.terms)
-        if day is None:
+        if day is None or (only is not None and pay.index not in only):
             continue
         amount = speech.money(pay.amount, terms.currency)
         names = {"payment": pay.name, "amount": amount, "project": terms.project, "client": terms.client}
@@ -363,11 +377,13 @@ def internal_events(snap: Snapshot, speech: Speech, page_url: str | None = None)
     """The studio's events of one engagement: every stage (both owners) and every payment."""
     terms, plan = snap.terms, snap.schedule
     assigned = assigned_on(snap)
-    if assigned is None or plan.state in SKIPPED_STATES or not plan.dated:
+    if assigned is None or not plan.dated:
         return []
+    link_line = _page_line(speech, page_url)
+    if plan.state == "cancelled":
+        return _still_owed(snap, speech, assigned, link_line, page_url, internal=True)
     studio = terms.studio.name
     due_moved, end_moved = moved_on(snap)
-    link_line = _page_line(speech, page_url)
     events = []
     for stage_plan, key, due, rev in _stage_dates(snap, assigned, due_moved):
         stage = stage_plan.stage

@@ -118,7 +118,7 @@ class PageWriter:
     def render(self, page: ClientPage) -> list[tuple[str, bytes]]:
         item = page.item
         body = item.loaded.body if isinstance(item, Snapshot) else ""
-        content = self.markdown.reset().convert(body)
+        content = views.scope_content(self.markdown.reset().convert(body))
         links = calendar_links(page.url, page.canonical_url) if isinstance(item, Snapshot) else None
         view = views.client_view(item, serving=self.serving, calendar=links)
         info = PageInfo(view.title, page.url, page.canonical_url, content)

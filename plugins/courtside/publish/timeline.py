@@ -30,6 +30,29 @@ ROW = 30
 BAR = 16
 LABEL_CHARS = 30  # longer labels are shortened (the full text is in the bar's <title>)
 
+
+@dataclass(frozen=True)
+class Layout:
+    """Where things go: the wide chart (labels beside the bars) or the narrow one for a phone
+    (labels above the bars, the whole width for time), drawn at about 1:1 on a 390 px screen
+    so that its text stays as large as the page's small print."""
+
+    width: int
+    label_width: int  # the labels' column beside the bars; 0 when labels sit above them
+    top: int
+    row: int
+    bar: int
+    label_chars: int
+    tick_spacing: int  # the least distance between two labelled ticks
+
+    @property
+    def stacked(self) -> bool:
+        return self.label_width == 0
+
+
+WIDE = Layout(WIDTH, LABEL_WIDTH, TOP, ROW, BAR, LABEL_CHARS, 0)
+NARROW = Layout(360, 0, 40, 40, 12, 44, 64)
+
 COLOURS = {
     "us": "#1f4e8c",
     "client": "#b45309",
@@ -78,28 +101,36 @@ def shorten(text: str, limit: int = LABEL_CHARS) -> str:
 
 
 # The chart as an inline <svg> element, mirrored for right-to-left languages.
-def render(lanes: list[Lane], axis: Axis, *, rtl: bool, title: str, desc: str, ident: str) -> Markup:
-    height = TOP + ROW * max(len(lanes), 1) + PAD
-    plot_left, plot_right = LABEL_WIDTH + GAP, WIDTH - PAD
+def render(
+    lanes: list[Lane], axis: Axis, *, rtl: bool, title: str, desc: str, ident: str, layout: Layout = WIDE
+) -> Markup:
+    width, top, row_height, bar = layout.width, layout.top, layout.row, layout.bar
+    height = top + row_height * max(len(lanes), 1) + PAD
+    plot_left = layout.label_width + GAP if not layout.stacked else PAD
+    plot_right = width - PAD
     scale = (plot_right - plot_left) / axis.length if axis.length > 0 else 0.0
 
     # Axis units to the x of the (possibly mirrored) plot.
     def x(unit: float) -> float:
         position = plot_left + unit * scale
-        return WIDTH - position if rtl else position
+        return width - position if rtl else position
 
     # A position measured from the start edge (left, or right when mirrored).
     def edge(position: float) -> float:
-        return WIDTH - position if rtl else position
+        return width - position if rtl else position
 
     # The left x and width of a bar from `start` to `end`, at least 2 units wide.
     def span(start: float, end: float) -> tuple[float, float]:
         a, b = x(start), x(end)
         return min(a, b), max(abs(b - a), 2.0)
 
+    # A label centred on `position`, kept whole inside the chart.
+    def centred(position: float, room: float = 34) -> str:
+        return _fmt(min(max(position, room), width - room))
+
     out: list[str] = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="cs-timeline" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" role="img" aria-labelledby="{ident}-title {ident}-desc" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="cs-timeline" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-labelledby="{ident}-title {ident}-desc" '
         f'direction="{"rtl" if rtl else "ltr"}" font-family="system-ui, -apple-system, \'Segoe UI\', '
         f'\'Noto Sans\', \'Noto Sans Arabic\', Arial, sans-serif" font-size="13" fill="{COLOURS["text"]}">',
         f'<title id="{ident}-title">{escape(title)}</title>',
@@ -112,26 +143,33 @@ def render(lanes: list[Lane], axis: Axis, *, rtl: bool, title: str, desc: str, i
     for row, _lane in enumerate(lanes):
         if row % 2 == 0:
             out.append(
-                f'<rect x="0" y="{TOP + row * ROW}" width="{WIDTH}" height="{ROW}" fill="{COLOURS["zebra"]}"/>'
+                f'<rect x="0" y="{top + row * row_height}" width="{width}" height="{row_height}" fill="{COLOURS["zebra"]}"/>'
             )
+    shown_at: float | None = None
     for unit, label in axis.ticks:
-        position = _fmt(x(unit))
+        position = x(unit)
         out.append(
-            f'<line x1="{position}" y1="{TOP - 8}" x2="{position}" y2="{height - PAD}" '
+            f'<line x1="{_fmt(position)}" y1="{top - 8}" x2="{_fmt(position)}" y2="{height - PAD}" '
             f'stroke="{COLOURS["grid"]}" stroke-width="1"/>'
         )
+        if shown_at is not None and abs(position - shown_at) < layout.tick_spacing:
+            continue  # too close to the last label to be read: the line alone marks it
+        shown_at = position
         out.append(
-            f'<text x="{position}" y="{TOP - 14}" text-anchor="middle" font-size="12" '
-            f'fill="{COLOURS["muted"]}">{escape(label)}</text>'
+            f'<text x="{centred(position, 24) if layout.stacked else _fmt(position)}" y="{top - 14}" '
+            f'text-anchor="middle" font-size="12" fill="{COLOURS["muted"]}">{escape(label)}</text>'
         )
     for row, lane in enumerate(lanes):
-        middle = TOP + row * ROW + ROW / 2
+        row_top = top + row * row_height
+        middle = row_top + row_height / 2
+        label_y = row_top + 14 if layout.stacked else middle + 4.5
+        bar_y = row_top + 20 if layout.stacked else middle - bar / 2
         out.append(
-            f'<text x="{_fmt(edge(PAD))}" y="{_fmt(middle + 4.5)}" text-anchor="start">'
-            f"<title>{escape(lane.title)}</title>{escape(shorten(lane.label))}</text>"
+            f'<text x="{_fmt(edge(PAD))}" y="{_fmt(label_y)}" text-anchor="start">'
+            f"<title>{escape(lane.title)}</title>{escape(shorten(lane.label, layout.label_chars))}</text>"
         )
         for segment in lane.segments:
-            left, width = span(segment.start, segment.end)
+            left, bar_width = span(segment.start, segment.end)
             fill = {
                 "us": COLOURS["us"],
                 "client": f"url(#{ident}-client)",
@@ -139,17 +177,17 @@ def render(lanes: list[Lane], axis: Axis, *, rtl: bool, title: str, desc: str, i
             }[segment.kind]
             opacity = ' fill-opacity="0.45"' if segment.done and segment.kind != "late" else ""
             out.append(
-                f'<rect x="{_fmt(left)}" y="{_fmt(middle - BAR / 2)}" width="{_fmt(width)}" height="{BAR}" '
+                f'<rect x="{_fmt(left)}" y="{_fmt(bar_y)}" width="{_fmt(bar_width)}" height="{bar}" '
                 f'rx="3" fill="{fill}"{opacity}><title>{escape(segment.title)}</title></rect>'
             )
     if axis.today is not None:
-        position = _fmt(x(axis.today))
+        position = x(axis.today)
         out.append(
-            f'<line x1="{position}" y1="{TOP - 6}" x2="{position}" y2="{height - PAD + 4}" '
+            f'<line x1="{_fmt(position)}" y1="{top - 6}" x2="{_fmt(position)}" y2="{height - PAD + 4}" '
             f'stroke="{COLOURS["today"]}" stroke-width="2" stroke-dasharray="5 3"/>'
         )
         out.append(
-            f'<text x="{position}" y="13" text-anchor="middle" font-size="12" font-weight="700" '
+            f'<text x="{centred(position, 24)}" y="13" text-anchor="middle" font-size="12" font-weight="700" '
             f'fill="{COLOURS["today"]}">{escape(axis.today_label)}</text>'
         )
     out.append("</svg>")
@@ -246,7 +284,7 @@ def _plan_segments(plan: StagePlan, origin: date, speech: Speech, client: str | 
 
 
 # A dated engagement: one lane per stage, on the promise chain's dates.
-def stage_timeline(snapshot: Snapshot, speech: Speech) -> Markup:
+def stage_timeline(snapshot: Snapshot, speech: Speech, narrow: bool = False) -> Markup:
     plans = [plan for plan in snapshot.schedule.stages if plan.promise is not None]
     first = min(plan.promise.opens for plan in plans)  # type: ignore[union-attr]
     last = max(plan.promise.end for plan in plans)  # type: ignore[union-attr]
@@ -265,12 +303,13 @@ def stage_timeline(snapshot: Snapshot, speech: Speech) -> Markup:
             "yours are striped; late stretches are red; the dashed line is today, %(today)s.",
             today=speech.date(today),
         ),
-        ident="cs-tl",
+        ident="cs-tln" if narrow else "cs-tl",
+        layout=NARROW if narrow else WIDE,
     )
 
 
 # A proposal: one lane per stage, in working days counted from the start.
-def proposal_timeline(snapshot: Snapshot, speech: Speech) -> Markup:
+def proposal_timeline(snapshot: Snapshot, speech: Speech, narrow: bool = False) -> Markup:
     _ = speech.gettext
     total = sum(plan.promised for plan in snapshot.schedule.stages)
     step = next(s for s in (5, 10, 20, 50, 100, 200, 500) if total / s <= 12)
@@ -297,12 +336,13 @@ def proposal_timeline(snapshot: Snapshot, speech: Speech) -> Markup:
             "Each stage in working days counted from the start; our stages are solid, yours are "
             "striped. Dates are set once the contract is signed."
         ),
-        ident="cs-tl",
+        ident="cs-tln" if narrow else "cs-tl",
+        layout=NARROW if narrow else WIDE,
     )
 
 
 # The board: one lane per engagement that has dates, stages coloured by court.
-def board_timeline(snapshots: list[Snapshot], speech: Speech) -> Markup | None:
+def board_timeline(snapshots: list[Snapshot], speech: Speech, narrow: bool = False) -> Markup | None:
     dated = [s for s in snapshots if s.schedule.dated]
     if not dated:
         return None
@@ -330,5 +370,6 @@ def board_timeline(snapshots: list[Snapshot], speech: Speech) -> Markup | None:
             "the dashed line is today, %(today)s.",
             today=speech.date(today),
         ),
-        ident="cs-board-tl",
+        ident="cs-board-tln" if narrow else "cs-board-tl",
+        layout=NARROW if narrow else WIDE,
     )

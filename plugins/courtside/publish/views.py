@@ -12,11 +12,15 @@ translated fragments together, and no message holds HTML.
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
+from babel.dates import get_timezone, get_timezone_gmt, get_timezone_location
 from markupsafe import Markup
 
 from ..core.board import Board, totals
@@ -87,9 +91,9 @@ class StageRow:
     court: str
     deliverables: list[str]
     days: str  # promised working days
-    opens: str | None
+    opens: str | None  # None: no date (a cancelled stage)
     due: str | None
-    state: str  # done | in-progress | waiting | late | upcoming | proposed (a CSS class)
+    state: str  # done | in-progress | waiting | late | upcoming | proposed | on-hold | cancelled (a CSS class)
     state_label: str
     state_note: str | None
 
@@ -101,9 +105,9 @@ class PaymentRow:
     name: str
     amount: str
     percent: str | None
-    invoice: str
-    due: str
-    state: str  # paid | overdue | invoiced | upcoming
+    invoice: str | None  # None: it will not be invoiced (cancelled)
+    due: str | None
+    state: str  # paid | overdue | invoiced | upcoming | cancelled
     state_label: str
     late_fee: str | None
     gate_note: str | None
@@ -132,9 +136,12 @@ class ClientView:
     channels_lang: str | None = None
     response: str = ""
     email_hours: list[str] = field(default_factory=list)
+    email_zone: str | None = None  # the time zone of the email hours, in the page's language
     ours: Texts = Texts([])
     yours: Texts = Texts([])
-    timeline: Markup | None = None
+    notices: list[str] = field(default_factory=list)  # what the client must know before the dates
+    timeline: Markup | None = None  # None: nothing to draw (a cancelled engagement)
+    timeline_narrow: Markup | None = None  # the same chart laid out for a phone
     timeline_note: str = ""
     legend: list[tuple[str, str]] = field(default_factory=list)
     stages: list[StageRow] = field(default_factory=list)
@@ -146,7 +153,7 @@ class ClientView:
     payment_terms: list[str] = field(default_factory=list)
     owed: str = ""
     owed_now: bool = False
-    turnaround: list[str] = field(default_factory=list)
+    turnaround: list[str] = field(default_factory=list)  # empty: no more work to talk about
     calendar: CalendarLinks | None = None
     calendar_note: str = ""
 
@@ -191,14 +198,35 @@ def status_label(snapshot: Snapshot, speech: Speech) -> str:
     return labels.get(plan.state, plan.state)
 
 
+# The time zone of the email hours in the page's language: "Los Angeles time", "hora de Los
+# Ángeles", "часовой пояс: Лос-Анджелес". Named by its city (Babel's CLDR exemplar city): the
+# CLDR names of whole zones are missing for many ("Gulf Standard Time" has no generic form,
+# London's "Greenwich Mean Time" is wrong all summer) and Babel's Russian fallback says
+# "летнее время" (summer time) of every zone. Zones of no place (UTC, Etc/GMT+5) are given by
+# their offset from GMT on the page's day.
+def zone_label(zone: str, speech: Speech, today: date) -> str:
+    tz = get_timezone(zone)
+    if "/" not in zone or zone.startswith("Etc/"):
+        return get_timezone_gmt(datetime.combine(today, time(12), tzinfo=tz), width="long", locale=speech.locale)
+    city = get_timezone_location(tz, locale=speech.locale, return_city=True)
+    return speech.gettext("%(city)s time", city=city)
+
+
 # The state of one stage on the client page: a key for styling, a label and a note.
-def stage_state(plan: StagePlan, speech: Speech) -> tuple[str, str, str | None]:
+def stage_state(plan: StagePlan, snapshot: Snapshot, speech: Speech) -> tuple[str, str, str | None]:
     _ = speech.gettext
+    schedule = snapshot.schedule
+    if plan.state == "cancelled":
+        return "cancelled", _("Cancelled"), None
     if plan.state == "proposed":
         return "proposed", _("Proposed"), None
     if plan.state == "done":
         note = _("on %(date)s", date=speech.short_date(plan.stage.done)) if plan.stage.done else None
         return "done", _("Done"), note
+    if schedule.state == "on-hold":
+        return "on-hold", _("On hold"), None
+    if schedule.gated and plan is schedule.current:
+        return "waiting", _("Waiting for your payment"), None
     late = speech.working_days(plan.late_by or 0)
     if plan.state == "late":
         label = _("Late: waiting on you") if plan.owner == "client" else _("Late")
@@ -223,7 +251,7 @@ def _stage_rows(snapshot: Snapshot, speech: Speech) -> list[StageRow]:
     rows = []
     for plan in snapshot.schedule.stages:
         link = plan.promise
-        state, label, note = stage_state(plan, speech)
+        state, label, note = stage_state(plan, snapshot, speech)
         rows.append(
             StageRow(
                 number=speech.number(plan.index + 1),
@@ -242,12 +270,34 @@ def _stage_rows(snapshot: Snapshot, speech: Speech) -> list[StageRow]:
     return rows
 
 
-# The handoffs in plain words: who hands what to whom, and by when (promise chain).
+# A handoff already made: who completed or delivered a stage, and when.
+def _handed_over(plan: StagePlan, speech: Speech) -> str:
+    _ = speech.gettext
+    when, stage = speech.date(plan.stage.done), isolate(plan.name)  # type: ignore[arg-type]
+    if plan.owner == "us":
+        return _("On %(date)s we delivered “%(stage)s”.", date=when, stage=stage)
+    return _("On %(date)s you completed “%(stage)s”.", date=when, stage=stage)
+
+
+# The handoffs in plain words: who hands what to whom, and by when (promise chain). One
+# sentence per stage, each date said once.
 def handoffs(snapshot: Snapshot, speech: Speech) -> list[str]:
     _ = speech.gettext
-    plans = snapshot.schedule.stages
+    schedule, terms = snapshot.schedule, snapshot.terms
+    plans = schedule.stages
     sentences: list[str] = []
-    if not snapshot.schedule.dated:
+    if schedule.state == "cancelled":
+        sentences = [_handed_over(plan, speech) for plan in plans if plan.stage.done is not None]
+        left = next((plan for plan in plans if plan.state == "cancelled"), None)
+        if left is not None:
+            sentences.append(
+                _(
+                    "The engagement was cancelled before “%(stage)s”: no further stage is scheduled.",
+                    stage=isolate(left.name),
+                )
+            )
+        return sentences
+    if not schedule.dated:
         at = 0
         for plan in plans:
             at += plan.promised
@@ -265,16 +315,26 @@ def handoffs(snapshot: Snapshot, speech: Speech) -> list[str]:
                 )
         return sentences
     for plan, after in zip(plans, [*plans[1:], None], strict=True):
-        link = plan.promise
-        assert link is not None
-        stage = isolate(plan.name)
         if plan.stage.done is not None:
-            when = speech.date(plan.stage.done)
-            if plan.owner == "us":
-                sentences.append(_("On %(date)s we delivered “%(stage)s”.", date=when, stage=stage))
-            else:
-                sentences.append(_("On %(date)s you completed “%(stage)s”.", date=when, stage=stage))
+            sentences.append(_handed_over(plan, speech))
             continue
+        if schedule.state == "on-hold":
+            sentences.append(_("The project is on hold: the remaining handoffs get their dates again when work resumes."))
+            break
+        link = plan.promise
+        assert link is not None  # a dated engagement that is not cancelled has every date
+        stage = isolate(plan.name)
+        if (gate := snapshot.gate) is not None and plan is schedule.current:
+            sentences.append(
+                _(
+                    "You pay “%(payment)s” (%(amount)s), due on %(date)s; “%(stage)s” starts the working "
+                    "day after it is paid.",
+                    payment=isolate(gate.name),
+                    amount=speech.money(gate.amount, terms.currency),
+                    date=speech.date(gate.due_date),  # type: ignore[arg-type]
+                    stage=stage,
+                )
+            )
         if plan.state == "late":
             values = {"date": speech.date(link.due), "stage": stage, "late": speech.working_days(plan.late_by or 0)}
             if plan.owner == "us":
@@ -283,34 +343,29 @@ def handoffs(snapshot: Snapshot, speech: Speech) -> list[str]:
                 sentences.append(_("Your part, “%(stage)s”, was due on %(date)s and is %(late)s late.", **values))
             continue
         due = speech.date(link.due)
-        if after is None or after.promise is None:
+        if after is None:
             if plan.owner == "us":
                 sentences.append(_("On %(date)s we deliver “%(stage)s”, the last stage.", date=due, stage=stage))
             else:
                 sentences.append(
                     _("Your part, “%(stage)s”, is due on %(date)s, the last stage.", date=due, stage=stage)
                 )
-            continue
-        values = {"date": due, "stage": stage, "next": isolate(after.name), "due": speech.date(after.promise.due)}
-        if plan.owner == "us" and after.owner == "client":
-            sentences.append(_("On %(date)s we hand you “%(stage)s”; your part, “%(next)s”, is due on %(due)s.", **values))
-        elif plan.owner == "us":
-            sentences.append(_("On %(date)s we deliver “%(stage)s”; then we deliver “%(next)s” on %(due)s.", **values))
-        elif after.owner == "us":
-            sentences.append(
-                _("Your part, “%(stage)s”, is due on %(date)s; we then deliver “%(next)s” on %(due)s.", **values)
-            )
+        elif plan.owner == "client":
+            sentences.append(_("Your part, “%(stage)s”, is due on %(date)s.", date=due, stage=stage))
+        elif after.owner == "client":
+            sentences.append(_("On %(date)s we hand you “%(stage)s”.", date=due, stage=stage))
         else:
-            sentences.append(
-                _("Your part, “%(stage)s”, is due on %(date)s; your next part, “%(next)s”, on %(due)s.", **values)
-            )
+            sentences.append(_("On %(date)s we deliver “%(stage)s”.", date=due, stage=stage))
     return sentences
 
 
-# What happens when either side is late: the rules, with the numbers of the policies.
+# What happens when either side is late: the rules, with the numbers of the policies. A
+# cancelled engagement has no more work to be late with.
 def lateness_rules(snapshot: Snapshot, speech: Speech) -> list[str]:
     _ = speech.gettext
     terms = snapshot.terms
+    if snapshot.schedule.state == "cancelled":
+        return []
     client, ours = terms.consequences.client, terms.consequences.us
     rules = []
     restart = speech.working_days(client.restart)
@@ -386,16 +441,28 @@ def lateness_now(snapshot: Snapshot, speech: Speech) -> list[str]:
             )
         elif stage.owner == "client" and done:
             if after is not None and after.promise is not None and after.promise.restarted:
-                lines.append(
-                    _(
-                        "“%(stage)s” arrived %(late)s late, past the grace period: the project paused, "
-                        "and “%(next)s” restarted on %(date)s.",
-                        stage=isolate(stage.name),
-                        late=late,
-                        next=isolate(after.name),
-                        date=speech.date(after.promise.opens),
+                values = {
+                    "stage": isolate(stage.name),
+                    "late": late,
+                    "next": isolate(after.name),
+                    "date": speech.date(after.promise.opens),
+                }
+                if after.promise.opens > plan.today:
+                    lines.append(
+                        _(
+                            "“%(stage)s” arrived %(late)s late, past the grace period: the project paused, "
+                            "and “%(next)s” restarts on %(date)s.",
+                            **values,
+                        )
                     )
-                )
+                else:
+                    lines.append(
+                        _(
+                            "“%(stage)s” arrived %(late)s late, past the grace period: the project paused, "
+                            "and “%(next)s” restarted on %(date)s.",
+                            **values,
+                        )
+                    )
             else:
                 lines.append(
                     _(
@@ -419,26 +486,34 @@ def lateness_now(snapshot: Snapshot, speech: Speech) -> list[str]:
         else:
             lines.append(_("“%(stage)s” is %(late)s late on our side.", stage=isolate(stage.name), late=late))
     if plan.credit:
-        rate = min(terms.consequences.us.cap, terms.consequences.us.discount * sum(s.weeks_late for s in stages))
         lines.append(
             _(
                 "Our credit to you for this: %(amount)s (%(percent)s of the fee).",
                 amount=speech.money(plan.credit, terms.currency),
-                percent=speech.percent(rate),
+                percent=speech.percent(plan.credit_rate),
             )
         )
-    if not lines and plan.dated:
+    if not lines and plan.state == "done":
+        lines.append(_("Nothing was triggered: both sides were on time."))
+    elif not lines and plan.dated and plan.state != "cancelled":
         lines.append(_("Nothing has triggered so far: both sides are on time."))
     return lines
 
 
-def _payment_invoice(payment: PaymentPlan, speech: Speech, today: date) -> str:
-    """When a payment is invoiced: the date, the expected date, or the event it waits for."""
+def _payment_invoice(payment: PaymentPlan, speech: Speech, today: date) -> str | None:
+    """When a payment is invoiced: the date, the expected date, or the event it waits for.
+
+    An expected date that is not after today belongs to a stage running late: the invoice
+    follows the stage, not a date. None when it will not be invoiced (cancelled).
+    """
     _ = speech.gettext
+    if payment.state == "cancelled":
+        return None
     if payment.invoice_date is not None:
         return _cell_date(payment.invoice_date, speech, today)
-    if payment.expected_invoice_date is not None:
-        return _("expected %(date)s", date=_cell_date(payment.expected_invoice_date, speech, today))
+    expected = payment.expected_invoice_date
+    if expected is not None and (expected > today or payment.stage is None):
+        return _("expected %(date)s", date=_cell_date(expected, speech, today))
     due = payment.payment.due
     if due == "signing":
         return _("at signing")
@@ -449,6 +524,18 @@ def _payment_invoice(payment: PaymentPlan, speech: Speech, today: date) -> str:
     return due
 
 
+def _gate_note(snapshot: Snapshot, payment: PaymentPlan, speech: Speech) -> str | None:
+    """What a gate payment holds back, while it is still to be paid."""
+    _ = speech.gettext
+    if not payment.payment.gate or not payment.open or payment.stage is None:
+        return None
+    names = [plan.name for plan in snapshot.schedule.stages]
+    after = names.index(payment.stage) + 1
+    if after >= len(names):
+        return None  # a gate on the last stage holds nothing back
+    return _("“%(stage)s” starts once this is paid.", stage=isolate(names[after]))
+
+
 def _payment_rows(snapshot: Snapshot, speech: Speech) -> list[PaymentRow]:
     """The payment schedule: amounts, invoice and due dates, state, late fees."""
     _ = speech.gettext
@@ -456,7 +543,10 @@ def _payment_rows(snapshot: Snapshot, speech: Speech) -> list[PaymentRow]:
     today = snapshot.schedule.today
     rows = []
     for payment in snapshot.payments:
-        if payment.due_date is not None:
+        due: str | None
+        if payment.state == "cancelled":
+            due = None
+        elif payment.due_date is not None:
             due = _cell_date(payment.due_date, speech, today)
         elif terms.payment.terms:
             due = speech.ngettext(
@@ -470,6 +560,8 @@ def _payment_rows(snapshot: Snapshot, speech: Speech) -> list[PaymentRow]:
             label = speech.ngettext("Overdue by %(num)s day", "Overdue by %(num)s days", payment.days_overdue)
         elif payment.state == "invoiced":
             label = _("Invoiced")
+        elif payment.state == "cancelled":
+            label = _("Cancelled")
         else:
             label = _("Upcoming")
         late_fee = None
@@ -485,7 +577,7 @@ def _payment_rows(snapshot: Snapshot, speech: Speech) -> list[PaymentRow]:
                 state=payment.state,
                 state_label=label,
                 late_fee=late_fee,
-                gate_note=_("The next stage starts once this is paid.") if payment.payment.gate else None,
+                gate_note=_gate_note(snapshot, payment, speech),
             )
         )
     return rows
@@ -516,9 +608,29 @@ def payment_terms(snapshot: Snapshot, speech: Speech) -> list[str]:
     return sentences
 
 
-# Turnaround for change requests and new work.
+# What is owed now, in one sentence: late fees are named only when there are some.
+def owed_sentence(snapshot: Snapshot, speech: Speech) -> str:
+    _ = speech.gettext
+    currency = snapshot.terms.currency
+    owed, fees = snapshot.owed, snapshot.late_fees
+    if owed > 0 and fees > 0:
+        return _(
+            "Owed now: %(amount)s, including %(fees)s in late fees.",
+            amount=speech.money(owed, currency),
+            fees=speech.money(fees, currency),
+        )
+    if owed > 0:
+        return _("Owed now: %(amount)s.", amount=speech.money(owed, currency))
+    if snapshot.schedule.state == "cancelled" or not any(p.open for p in snapshot.payments):
+        return _("Nothing more is owed.")
+    return _("Nothing is owed right now.")
+
+
+# Turnaround for change requests and new work (none once the engagement is cancelled).
 def turnaround(snapshot: Snapshot, speech: Speech) -> list[str]:
     _ = speech.gettext
+    if snapshot.schedule.state == "cancelled":
+        return []
     policy = snapshot.terms.turnaround
     sentences = [
         _(
@@ -550,12 +662,57 @@ def _contact(heading: str, person: Person | None) -> Contact:
     return Contact(heading, person.name, person.email, person.phone)
 
 
+def _court_fact(snapshot: Snapshot, speech: Speech) -> Fact | None:
+    """Whose move it is, and what it is: a payment that holds the next stage, or a stage
+    (with how late it is). None when nothing moves: on hold, cancelled, done, a proposal."""
+    _ = speech.gettext
+    plan, current = snapshot.schedule, snapshot.schedule.current
+    if snapshot.court is None or plan.state == "on-hold" or current is None or current.promise is None:
+        return None
+    if (gate := snapshot.gate) is not None and gate.due_date is not None:
+        values = {"payment": isolate(gate.name), "date": speech.date(gate.due_date)}
+        if gate.state == "overdue":
+            note = _("Payment “%(payment)s”, was due %(date)s", **values)
+        else:
+            note = _("Payment “%(payment)s”, due %(date)s", **values)
+        return Fact(_("Whose court"), court_label("client", speech), note)
+    values = {"stage": isolate(current.name), "date": speech.date(current.promise.due)}
+    if snapshot.current_late_by:
+        note = _("“%(stage)s”, due %(date)s: %(late)s late", late=speech.working_days(snapshot.current_late_by), **values)
+    else:
+        note = _("“%(stage)s”, due %(date)s", **values)
+    return Fact(_("Whose court"), court_label(current.owner, speech), note)
+
+
+def _finish_fact(snapshot: Snapshot, speech: Speech) -> Fact | None:
+    """The last date: when it was, or when it is promised and on what that promise rests."""
+    _ = speech.gettext
+    plan = snapshot.schedule
+    if plan.state == "done":
+        last = plan.stages[-1].stage.done
+        return Fact(_("Finished"), speech.date(last)) if last else None
+    if plan.final_due is None or plan.state in ("on-hold", "cancelled"):
+        return None
+    note = None
+    current = plan.current
+    if (gate := snapshot.gate) is not None:
+        note = _("if “%(payment)s” is paid today", payment=isolate(gate.name))
+    elif current is not None and snapshot.current_late_by:
+        if current.owner == "client":
+            note = _("if “%(stage)s” arrives today", stage=isolate(current.name))
+        else:
+            note = _("if we deliver “%(stage)s” today", stage=isolate(current.name))
+    return Fact(_("Finish"), speech.date(plan.final_due), note)
+
+
 def _glance(snapshot: Snapshot, speech: Speech, status: str) -> list[Fact]:
     """The facts a client wants first: status, whose court, start, finish, fee, owed."""
     _ = speech.gettext
     terms, plan = snapshot.terms, snapshot.schedule
     facts = [Fact(_("Status"), status)]
-    if not plan.dated:
+    if plan.state == "cancelled":
+        pass  # no more dates: what was done and what is owed follow on the page
+    elif not plan.dated:
         total = sum(stage.promised for stage in plan.stages)
         facts.append(Fact(_("Duration"), _("about %(days)s", days=speech.working_days(total))))
         if terms.signed is None:
@@ -563,25 +720,109 @@ def _glance(snapshot: Snapshot, speech: Speech, status: str) -> list[Fact]:
         else:
             facts.append(Fact(_("Start"), _("After the deposit"), _("Dates are set once the deposit is paid.")))
     else:
-        current = plan.current
-        if current is not None and current.promise is not None and plan.state not in ("cancelled",):
-            court = court_label(current.owner, speech)
-            facts.append(
-                Fact(
-                    _("Whose court"),
-                    court,
-                    _("“%(stage)s”, due %(date)s", stage=isolate(current.name), date=speech.date(current.promise.due)),
-                )
-            )
+        if (court := _court_fact(snapshot, speech)) is not None:
+            facts.append(court)
         if plan.start is not None:
             facts.append(Fact(_("Start"), speech.date(plan.start)))
-        if plan.final_due is not None:
-            facts.append(Fact(_("Finish"), speech.date(plan.final_due)))
+        if (finish := _finish_fact(snapshot, speech)) is not None:
+            facts.append(finish)
     if terms.fee is not None:
         facts.append(Fact(_("Fee"), speech.money(terms.fee, terms.currency)))
-    if snapshot.payments and plan.dated:
+    if snapshot.payments and (plan.dated or snapshot.owed > 0):
         facts.append(Fact(_("Owed now"), speech.money(snapshot.owed, terms.currency)))
     return facts
+
+
+# What the client must know before reading the dates: a payment that holds the work, a pause,
+# a cancellation.
+def notices(snapshot: Snapshot, speech: Speech) -> list[str]:
+    _ = speech.gettext
+    plan = snapshot.schedule
+    if plan.state == "cancelled":
+        found = [_("This engagement has been cancelled: no further work is scheduled.")]
+        if snapshot.owed > 0:
+            found.append(_("Invoices issued before the cancellation are still due; see “Payments” below."))
+        return found
+    if plan.state == "on-hold":
+        return [
+            _(
+                "The project is on hold. The dates below are the ones that would apply if work resumed "
+                "today; we will confirm new dates with you when it does."
+            )
+        ]
+    found = []
+    if (gate := snapshot.gate) is not None and plan.current is not None:
+        found.append(
+            _(
+                "“%(stage)s” starts the working day after “%(payment)s” is paid; the dates below assume "
+                "payment today.",
+                stage=isolate(plan.current.name),
+                payment=isolate(gate.name),
+            )
+        )
+    if plan.dated:
+        # Gates further on: each day such a payment waits moves every later date by a day.
+        names = [stage.name for stage in plan.stages]
+        for payment in snapshot.payments:
+            if payment is gate or not payment.payment.gate or not payment.open or payment.stage is None:
+                continue
+            after = names.index(payment.stage) + 1
+            if after < len(names) and plan.stages[after - 1].stage.done is None:
+                found.append(
+                    _(
+                        "“%(stage)s” starts the working day after “%(payment)s” is paid; the dates below "
+                        "assume it is paid the day “%(before)s” is done.",
+                        stage=isolate(names[after]),
+                        payment=isolate(payment.name),
+                        before=isolate(payment.stage),
+                    )
+                )
+    return found
+
+
+def _calendar_note(snapshot: Snapshot, speech: Speech) -> str:
+    """What the calendar holds, said where its links are."""
+    _ = speech.gettext
+    plan, terms = snapshot.schedule, snapshot.terms
+    if plan.state == "cancelled":
+        return _("Your calendar keeps only what is still owed: the due dates of unpaid invoices.")
+    if not plan.dated:
+        if terms.signed is None:
+            return _("Subscribe now: the dates appear in your calendar once the contract is signed.")
+        return _("Subscribe now: the dates appear in your calendar once the deposit is paid.")
+    if plan.state == "done":
+        return _("The calendar keeps the dates of this engagement.")
+    return _("Add our dates and yours to your calendar; a subscription follows every change.")
+
+
+# A leading heading of the engagement's text (its HTML), and its words: `<h2 id="scope">Scope
+# <a class="headerlink" ...>¶</a></h2>` -> "Scope". Any level, any attributes.
+LEADING_HEADING = re.compile(r"\A\s*<h([1-6])\b[^>]*>(.*?)</h\1>\s*", re.DOTALL)
+PERMALINK = re.compile(r"<a\b[^>]*\bclass=\"[^\"]*\bheaderlink\b[^\"]*\"[^>]*>.*?</a>", re.DOTALL)
+TAG = re.compile(r"<[^>]+>")
+
+
+def _heading_words(inner_html: str) -> str:
+    """A heading's text, compared loosely: no tags or permalink, case-folded, without a colon."""
+    text = html.unescape(TAG.sub("", PERMALINK.sub("", inner_html)))
+    return " ".join(text.split()).rstrip(":：").strip().casefold()
+
+
+@cache
+def _scope_words() -> frozenset[str]:
+    """"Scope" in every language with a catalog: a body written in any of them may start with it."""
+    return frozenset(_heading_words(speech_for(language).gettext("Scope")) for language in LANGUAGES)
+
+
+def scope_content(content: str) -> str:
+    """The engagement's text (as HTML) for the page's "Scope" section, without a first heading
+    that only says "Scope" again (`courtside new` wrote `## Scope` before 0.2.0, and people
+    write one by hand): the page gives the section its heading.
+    """
+    found = LEADING_HEADING.match(content)
+    if found is not None and _heading_words(found.group(2)) in _scope_words():
+        return content[found.end() :]
+    return content
 
 
 # The client page of one engagement: `calendar` holds its "Add to calendar" links (from
@@ -605,8 +846,15 @@ def client_view(item: Snapshot | Broken, serving: bool = False, calendar: Calend
     status = status_label(item, speech)
     us = terms.contacts.us or terms.studio.contact
     channels = local_texts(terms.communication.channels, terms.language)
-    timeline = stage_timeline(item, speech) if plan.dated else proposal_timeline(item, speech)
-    if plan.dated:
+    cancelled = plan.state == "cancelled"
+    timeline = narrow = None
+    if plan.dated and not cancelled:
+        timeline, narrow = stage_timeline(item, speech), stage_timeline(item, speech, narrow=True)
+    elif not cancelled:
+        timeline, narrow = proposal_timeline(item, speech), proposal_timeline(item, speech, narrow=True)
+    if cancelled:
+        timeline_note = ""
+    elif plan.dated:
         timeline_note = _("Dates are the ones we promise you; our own stages carry a safety margin.")
     else:
         timeline_note = _(
@@ -616,7 +864,9 @@ def client_view(item: Snapshot | Broken, serving: bool = False, calendar: Calend
     legend = [("us", _("Our court")), ("client", _("Your court"))]
     if plan.dated:
         legend += [("late", _("Late")), ("today", _("Today"))]
-    owed = item.owed
+    if cancelled and item.owed == 0:
+        calendar = None  # the calendar is empty: nothing to add to anyone's calendar
+    zone = terms.communication.timezone
     return ClientView(
         language=terms.language,
         direction=speech.direction,
@@ -626,7 +876,7 @@ def client_view(item: Snapshot | Broken, serving: bool = False, calendar: Calend
         studio=terms.studio.name,
         client=terms.client,
         project=terms.project,
-        proposal=not plan.dated,
+        proposal=not plan.dated and not cancelled,  # a cancelled proposal's table says "Cancelled"
         status=status,
         status_key=plan.state,
         as_of=_("Status as of %(date)s", date=speech.date(plan.today)),
@@ -639,11 +889,14 @@ def client_view(item: Snapshot | Broken, serving: bool = False, calendar: Calend
         channels_lang=channels.lang,
         response=_("We answer within %(days)s.", days=speech.working_days(terms.communication.response)),
         email_hours=list(terms.communication.email_hours),
+        email_zone=zone_label(zone, speech, plan.today) if zone and terms.communication.email_hours else None,
         ours=local_texts(terms.responsibilities.us, terms.language),
         yours=local_texts(terms.responsibilities.client, terms.language),
+        notices=notices(item, speech),
         timeline=timeline,
+        timeline_narrow=narrow,
         timeline_note=timeline_note,
-        legend=legend,
+        legend=legend if timeline is not None else [],
         stages=_stage_rows(item, speech),
         handoffs=handoffs(item, speech),
         lateness_rules=lateness_rules(item, speech),
@@ -651,19 +904,11 @@ def client_view(item: Snapshot | Broken, serving: bool = False, calendar: Calend
         payments=_payment_rows(item, speech),
         fee=speech.money(terms.fee, terms.currency) if terms.fee is not None else None,
         payment_terms=payment_terms(item, speech),
-        owed=(
-            _("Owed now: %(amount)s, late fees included.", amount=speech.money(owed, terms.currency))
-            if owed > 0
-            else _("Nothing is owed right now.")
-        ),
-        owed_now=owed > 0,
+        owed=owed_sentence(item, speech),
+        owed_now=item.owed > 0,
         turnaround=turnaround(item, speech),
         calendar=calendar,
-        calendar_note=(
-            _("Add our dates and yours to your calendar; a subscription follows every change.")
-            if plan.dated and plan.state != "cancelled"
-            else _("Subscribe now: the dates appear in your calendar once the contract is signed.")
-        ),
+        calendar_note=_calendar_note(item, speech),
     )
 
 
@@ -687,12 +932,14 @@ class BoardRow:
     stage: str | None
     stage_due: str | None
     late_by: str | None
+    gate: str | None  # the payment the current stage waits for
     consequences: list[str]
     credit: str | None
     drift: str
     drift_sign: str  # ahead | on | behind | none
     next_payment: str | None
     next_payment_note: str | None
+    settled: str  # said instead of a next payment when none is left
     overdue: str | None
     late_fees: str | None
     hours: str | None
@@ -719,6 +966,7 @@ class BoardView:
     today: str
     rows: list[BoardRow]
     timeline: Markup | None
+    timeline_narrow: Markup | None  # the same chart laid out for a phone
     money: list[MoneyTotal]
     record: list[Fact]
     invalid: list[BrokenView]
@@ -762,25 +1010,28 @@ def _money_or_none(amount: Decimal | None, currency: str, speech: Speech) -> str
 
 
 def board_row(snapshot: Snapshot, link: str | None, speech: Speech) -> BoardRow:
-    """Everything the board says about one engagement."""
+    """Everything the board says about one engagement (what shows is the core's decision)."""
     _ = speech.gettext
     terms, plan = snapshot.terms, snapshot.schedule
     today = plan.today
     current = plan.current
-    court = waiting = stage = stage_due = late_by = None
-    if current is not None and plan.state not in ("proposal", "cancelled"):
-        court = _("Us") if current.owner == "us" else _("Client")
-        if plan.waiting is not None and plan.state != "scheduled":
-            waiting = _("for %(days)s", days=speech.working_days(plan.waiting))
+    court = waiting = stage = stage_due = late_by = gate = None
+    if snapshot.court is not None:
+        court = _("Us") if snapshot.court == "us" else _("Client")
+        if snapshot.court_waiting is not None:
+            waiting = _("for %(days)s", days=speech.working_days(snapshot.court_waiting))
     if current is not None:
         stage = current.name
         if current.promise is not None:
             stage_due = _("due %(date)s", date=_cell_date(current.promise.due, speech, today))
-        if current.late_by and snapshot.live:
-            late_by = _("late by %(days)s", days=speech.working_days(current.late_by))
-    live, late = snapshot.live, snapshot.late
+        if snapshot.current_late_by is not None:
+            late_by = _("late by %(days)s", days=speech.working_days(snapshot.current_late_by))
+    if (held := snapshot.gate) is not None:
+        gate = _("awaits payment “%(name)s”", name=isolate(held.name))
+    late = snapshot.late
     drift, drift_sign = _drift(plan.drift, speech)
     next_payment = note = None
+    settled = _("nothing more due") if plan.state == "cancelled" else _("all paid")
     if (payment := snapshot.next_payment) is not None:
         next_payment = _(
             "Next: %(name)s, %(amount)s", name=isolate(payment.name), amount=speech.money(payment.amount, terms.currency)
@@ -816,18 +1067,20 @@ def board_row(snapshot: Snapshot, link: str | None, speech: Speech) -> BoardRow:
         state=plan.state,
         state_label=_board_state(plan.state, speech),
         late=late,
-        attention=late or bool(consequences and live),
+        attention=snapshot.needs_attention,
         court=court,
         waiting=waiting,
         stage=stage,
         stage_due=stage_due,
         late_by=late_by,
+        gate=gate,
         consequences=consequences,
         credit=_money_or_none(plan.credit, terms.currency, speech),
         drift=drift,
         drift_sign=drift_sign,
         next_payment=next_payment,
         next_payment_note=note,
+        settled=settled,
         overdue=_money_or_none(snapshot.overdue, terms.currency, speech),
         late_fees=_money_or_none(snapshot.late_fees, terms.currency, speech),
         hours=hours,
@@ -888,6 +1141,7 @@ def board_view(board: Board, links: dict[str, str], reminders: list[Any] | None 
         today=speech.date(board.today),
         rows=[board_row(s, links.get(s.id), speech) for s in ordered],
         timeline=board_timeline(active, speech),
+        timeline_narrow=board_timeline(active, speech, narrow=True),
         money=money,
         record=_record(board, speech),
         invalid=[
