@@ -16,6 +16,7 @@ from babel.numbers import get_currency_precision
 
 if TYPE_CHECKING:
     from .model import Engagement, Payment
+    from .policy_changes import Rules
     from .schedule import Schedule
 
 
@@ -91,14 +92,18 @@ def invoice_dates(payment: Payment, terms: Engagement, plan: Schedule) -> tuple[
     return date.fromisoformat(due), None, None
 
 
-def payments(terms: Engagement, plan: Schedule, today: date) -> list[PaymentPlan]:
-    """Every payment of the engagement on `today`."""
-    terms_days = timedelta(days=terms.payment.terms)
+def payments(terms: Engagement, plan: Schedule, today: date, rules: Rules | None = None) -> list[PaymentPlan]:
+    """Every payment of the engagement on `today` (`rules`: announced policy changes; a
+    payment follows the payment rule in force on its invoice date, known or expected)."""
+    policy = terms.payment
     out = []
     for index, (payment, amount) in enumerate(zip(terms.payments, amounts(terms), strict=True)):
         invoiced, expected, stage = invoice_dates(payment, terms, plan)
         if invoiced is not None and invoiced > today and payment.paid is None:
             invoiced, expected = None, invoiced  # a dated invoice still in the future
+        if rules is not None:
+            policy = rules.on(invoiced or expected or today).payment
+        terms_days = timedelta(days=policy.terms)
         due_date = invoiced + terms_days if invoiced else None
         until = payment.paid or today
         days_overdue = max(0, (until - due_date).days) if due_date else 0
@@ -110,7 +115,7 @@ def payments(terms: Engagement, plan: Schedule, today: date) -> list[PaymentPlan
             state = "invoiced"
         else:
             state = "upcoming"
-        fee = amount * terms.payment.late_fee * days_overdue / 30
+        fee = amount * policy.late_fee * days_overdue / 30
         out.append(
             PaymentPlan(
                 index=index,
