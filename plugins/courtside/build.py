@@ -28,6 +28,7 @@ from .stage import Stage
 
 if TYPE_CHECKING:
     from .core.board import Board
+    from .history import Histories
     from .publish.pages import ClientPage, PageWriter
 
 PAGES_PER_PROCESS = 100
@@ -84,6 +85,15 @@ class Built:
 
     board: Board
     processes: int
+    histories: Histories | None = None  # what was read of the history (None: not asked for)
+
+
+@dataclass(frozen=True)
+class HistoryOptions:
+    """Whether and how a build reads the history of its projects folder."""
+
+    cache: Path | None  # the cache folder (None: no cache)
+    keep_last_good: bool = False  # `on_invalid: keep-last-good`
 
 
 def build_engagements(
@@ -96,6 +106,7 @@ def build_engagements(
     jobs: int = 0,
     memo: ServeMemo | None = None,
     signature: bytes = b"",
+    history: HistoryOptions | None = None,
 ) -> Built:
     """Every engagement of `folder` evaluated on `today`, merged; with a `writer` and a
     `stage`, the client page and calendar of each rendered into the stage.
@@ -103,9 +114,18 @@ def build_engagements(
     `jobs`: processes (0: one per CPU, with PAGES_PER_PROCESS engagements each at least).
     `memo` (serve): reuse what an earlier build made from the same inputs; `signature` is a
     digest of everything else a page shows (the site, templates, options).
+    `history`: read the git history of `folder` (what changed, calendar revisions, the last
+    good version of an invalid file); None: no history, as in a folder outside git.
     """
     read = read_folder(folder, label)
     policies = read.policy_set()
+    histories = None
+    if history is not None:
+        from .history import prepare
+
+        ids = {Path(source.name).name: source.id for source in read.sources}
+        histories = prepare(folder, label, today, history.cache, ids)
+        signature += histories.signature
     common = _digest(read.policies.data if read.policies else b"", label.encode(), today.isoformat().encode(), signature)
     inputs = {source.name: _digest(common, source.data) for source in read.sources}
     by_name: dict[str, Result] = {}
@@ -117,9 +137,13 @@ def build_engagements(
         else:
             to_do.append(source)
 
-    def work(chunk: Sequence[Source]) -> tuple[list[Result], dict[str, list[str]]]:
-        results = [_evaluate_and_render(source, policies, today, writer, stage, options) for source in chunk]
-        return results, missing_translations()
+    def work(chunk: Sequence[Source]) -> tuple[list[Result], dict[str, list[str]], dict[str, dict]]:
+        records: dict[str, dict] = {}
+        results = [
+            _evaluate_and_render(source, policies, today, writer, stage, options, histories, records)
+            for source in chunk
+        ]
+        return results, missing_translations(), records
 
     # An explicit number of jobs is taken as it is (one file each at the least); by default,
     # one per CPU with PAGES_PER_PROCESS files each.
@@ -132,18 +156,28 @@ def build_engagements(
         remote = exc.__cause__  # the worker's traceback, as text (concurrent.futures)
         raise BuildFailed(f"a worker process failed: {type(exc).__name__}: {exc}\n{remote or ''}".rstrip()) from None
     done = 0
-    for results, missed in chunks:
+    for results, missed, records in chunks:
         record_missing(missed)
+        if histories is not None:
+            for ident, computed in records.items():
+                histories.cached.setdefault(ident, {}).update(computed)
         for source, result in zip(to_do[done : done + len(results)], results, strict=True):
             by_name[source.name] = result
         done += len(results)
     if memo is not None:
         memo.results = {name: (inputs[name], result) for name, result in by_name.items()}
     results = [entry if isinstance(entry, Broken) else by_name[entry.name] for entry in read.entries]
+    if histories is not None and history is not None and history.keep_last_good:
+        results = [
+            _last_good(result, histories, today, writer, stage, options) if isinstance(result, Broken) else result
+            for result in results
+        ]
+    if histories is not None:
+        histories.save({source.id: Path(source.name).name for source in read.sources})
     if stage is not None:  # pages of engagements that are gone (serve: deleted or renamed files)
         for key in stage.keys() - {result.id for result in results} - {BOARD_KEY}:
             stage.drop(key)
-    return Built(combine(results, policies, today), processes)
+    return Built(combine(results, policies, today), processes, histories)
 
 
 BOARD_KEY = "_board"
@@ -151,14 +185,42 @@ BOARD_KEY = "_board"
 
 
 def _evaluate_and_render(
-    source: Source, policies: PolicySet, today: date, writer: PageWriter | None, stage: Stage | None, options: PageOptions
+    source: Source,
+    policies: PolicySet,
+    today: date,
+    writer: PageWriter | None,
+    stage: Stage | None,
+    options: PageOptions,
+    histories: Histories | None = None,
+    records: dict[str, dict] | None = None,
 ) -> Result:
-    """The per-file work of a build: the pipeline, then the page into the stage."""
+    """The per-file work of a build: the pipeline, the engagement's story, then the page into
+    the stage (`records` collects the versions evaluated for the history cache)."""
     result = evaluate(source, policies, today)
+    if histories is not None and isinstance(result, Snapshot):
+        result, computed = histories.story(result, Path(source.name).name)
+        if records is not None and computed:
+            records[result.id] = computed
+    _render(result, writer, stage, options)  # type: ignore[arg-type]
+    return result  # type: ignore[return-value]
+
+
+def _render(result: Result, writer: PageWriter | None, stage: Stage | None, options: PageOptions) -> None:
+    """A result's client page and calendar into the stage (or its files out of it)."""
     if writer is not None and stage is not None:
-        page = page_of(result, options)  # type: ignore[arg-type]
+        page = page_of(result, options)
         if page is None:
             stage.drop(result.id)
         else:
             stage.put(result.id, writer.render(page))
-    return result  # type: ignore[return-value]
+
+
+def _last_good(
+    broken: Broken, histories: Histories, today: date, writer: PageWriter | None, stage: Stage | None, options: PageOptions
+) -> Result:
+    """Keep-last-good: an invalid file published from its last valid commit, when there is one."""
+    kept = histories.last_good(broken, Path(broken.file).name, today)
+    if kept is None:
+        return broken
+    _render(kept, writer, stage, options)
+    return kept

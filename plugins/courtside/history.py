@@ -1,0 +1,162 @@
+"""The build's history: git versions (sources/git.py) through the pipeline into stories (core/history.py).
+
+`prepare` runs once per build, in the main process: it reads the history of `projects/`,
+loads the cache, reads in one `git cat-file` the blobs of the versions not cached yet, and
+checks each version of `_policies.yml` once. Then, for each engagement (in the worker that
+renders its page), `story` evaluates the versions not cached, each as of its own day, and
+tells the story of the engagement's promise; `last_good` finds the version to publish when
+the file is invalid now (`on_invalid: keep-last-good`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .core.history import Kept, Point, Record, story_of
+from .core.pipeline import NO_POLICIES, POLICIES_FILE, Broken, PolicySet, Source, evaluate, read_policies
+from .core.snapshot import Snapshot
+from .sources.git import GitFailed, GitHistory, HistoryCache, NoHistory, Version, read_history
+
+log = logging.getLogger("mkdocs.plugins.courtside")
+
+INVALID = {"invalid": True}
+"""A cached version whose file was invalid (it is skipped, and never evaluated again)."""
+
+
+@dataclass
+class Histories:
+    """What one build knows of the history of its projects folder."""
+
+    label: str  # how problems name the folder: "projects"
+    git: GitHistory | None
+    reason: str | None = None  # why there is no history (None: there is one)
+    cache: HistoryCache = field(default_factory=lambda: HistoryCache(None))
+    cached: dict[str, dict[str, Any]] = field(default_factory=dict)  # engagement id -> key -> record
+    blobs: dict[str, bytes] = field(default_factory=dict)
+    policy_sets: dict[str | None, PolicySet] = field(default_factory=dict)
+
+    @property
+    def signature(self) -> bytes:
+        """What changes when the history does (`mkdocs serve` keeps pages by their inputs)."""
+        return (self.git.head if self.git else self.reason or "").encode()
+
+    def versions(self, file_name: str) -> list[Version]:
+        return self.git.versions.get(file_name, []) if self.git else []
+
+    def points(self, ident: str, file_name: str) -> tuple[list[Point], dict[str, Any]]:
+        """Every committed version of one engagement as a point, and the records computed now."""
+        known = self.cached.get(ident, {})
+        computed: dict[str, Any] = {}
+        points = []
+        for version in self.versions(file_name):
+            key = HistoryCache.key(version)
+            data = known.get(key)
+            record = None if data is None or data == INVALID else Record.from_json(data)
+            if data is None or (record is None and data != INVALID):
+                record = self._evaluate(file_name, version)
+                data = INVALID if record is None else record.to_json()
+                computed[key] = data
+            points.append(Point(version.commit[:12], version.day, record))
+        return points, computed
+
+    def _evaluate(self, file_name: str, version: Version) -> Record | None:
+        from .core.history import record_of
+
+        data = self.blobs.get(version.blob)
+        if data is None:  # not read beforehand (a cache entry in another format): read it now
+            data = self._blob(version.blob)
+        result = evaluate(Source(f"{self.label}/{file_name}", data), self._policies(version.policies), version.day)
+        return record_of(result) if isinstance(result, Snapshot) else None
+
+    def _blob(self, blob: str) -> bytes:
+        assert self.git is not None
+        found = self.git.read_blobs([blob])
+        self.blobs.update(found)
+        return found[blob]
+
+    def _policies(self, blob: str | None) -> PolicySet:
+        if blob not in self.policy_sets:
+            self.policy_sets[blob] = (
+                NO_POLICIES if blob is None else read_policies(Source(f"{self.label}/{POLICIES_FILE}", self._blob(blob)))
+            )
+        return self.policy_sets[blob]
+
+    def story(self, snapshot: Snapshot, file_name: str) -> tuple[Snapshot, dict[str, Any]]:
+        """The snapshot with its story attached, and the records computed for the cache."""
+        points, computed = self.points(snapshot.id, file_name)
+        return replace(snapshot, history=story_of(points, snapshot)), computed
+
+    def last_good(self, broken: Broken, file_name: str, today: date) -> Snapshot | None:
+        """Keep-last-good: the last committed version in which the file was valid, evaluated on
+        `today` with the policies of its commit, its story told up to that commit (what a build
+        of that commit would publish), marked with the problems of the file now."""
+        if self.git is None:
+            return None
+        points, computed = self.points(broken.id, file_name)
+        self.cached.setdefault(broken.id, {}).update(computed)
+        versions = self.versions(file_name)
+        for index in range(len(points) - 1, -1, -1):
+            if points[index].record is None:
+                continue
+            version = versions[index]
+            source = Source(f"{self.label}/{file_name}", self._blob(version.blob))
+            result = evaluate(source, self._policies(version.policies), today)
+            if isinstance(result, Snapshot):
+                kept = Kept(version.commit[:12], version.day, tuple(broken.problems))
+                return replace(result, history=story_of(points[: index + 1], result, kept))
+        return None
+
+    def save(self, used: dict[str, str]) -> None:
+        """Write the cache: for each engagement id, the records of its versions still in use
+        (`used`: id -> file name)."""
+        if self.git is None:
+            return
+        for ident, file_name in used.items():
+            keys = {HistoryCache.key(v) for v in self.versions(file_name)}
+            records = {key: value for key, value in self.cached.get(ident, {}).items() if key in keys}
+            if records:
+                self.cache.save(ident, records)
+
+
+def prepare(folder: Path, label: str, today: date, cache_folder: Path | None, ids: dict[str, str]) -> Histories:
+    """The history of `folder` for a build on `today`: versions read, cache loaded, the blobs
+    not cached read in one go, each version of the policies checked once (`ids`: file name ->
+    engagement id, the engagements of this build)."""
+    found = read_history(folder, today)
+    if isinstance(found, NoHistory):
+        return Histories(label, None, found.reason)
+    cache = HistoryCache(cache_folder)
+    histories = Histories(label, found, None, cache)
+    needed: set[str] = set()
+    for file_name, versions in found.versions.items():
+        ident = ids.get(file_name)
+        if ident is None:
+            continue  # a file that is gone: its history is not shown anywhere
+        known = histories.cached.setdefault(ident, cache.load(ident))
+        for version in versions:
+            if HistoryCache.key(version) not in known:
+                needed.add(version.blob)
+                if version.policies is not None:
+                    needed.add(version.policies)
+    try:
+        histories.blobs = found.read_blobs(needed)
+    except GitFailed as exc:
+        return Histories(label, None, str(exc))
+    for version in (v for versions in found.versions.values() for v in versions):
+        if version.policies in histories.blobs or version.policies is None:
+            histories._policies(version.policies)
+    return histories
+
+
+def describe(histories: Histories, label: str) -> str:
+    """The build's one line about its history."""
+    if histories.git is None:
+        return (
+            f"courtside: no history of {label} ({histories.reason}): calendars count their "
+            "revisions without it and client pages list no changes"
+        )
+    return f"courtside: history of {label}: {histories.git.commits} commit(s) read"
