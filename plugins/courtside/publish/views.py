@@ -27,6 +27,7 @@ from ..core.problems import Problem
 from ..core.schedule import StagePlan
 from ..core.snapshot import Snapshot
 from ..core.values import LANGUAGES, pick_texts
+from .history_view import board_history, client_history
 from .i18n import Speech, speech_for
 from .ical import CalendarLinks
 from .timeline import board_timeline, proposal_timeline, stage_timeline
@@ -149,6 +150,7 @@ class ClientView:
     turnaround: list[str] = field(default_factory=list)
     calendar: CalendarLinks | None = None
     calendar_note: str = ""
+    history: Any = None  # publish/history_view.ClientHistory: what changed, the acceptance, announcements
 
     # What the template context gets besides the view: `_`, `gettext`, `ngettext`, `speech`.
     def jinja_globals(self) -> dict[str, Any]:
@@ -664,6 +666,7 @@ def client_view(item: Snapshot | Broken, serving: bool = False, calendar: Calend
             if plan.dated and plan.state != "cancelled"
             else _("Subscribe now: the dates appear in your calendar once the contract is signed.")
         ),
+        history=client_history(item),
     )
 
 
@@ -725,6 +728,7 @@ class BoardView:
     problems: list[str]  # problems of no single engagement (the policies file)
     reminders: list[Any] = field(default_factory=list)  # publish.mailto.ReminderMail, ready to send
     json_name: str = "board.json"
+    history: Any = None  # publish/history_view.BoardHistory: recent changes, marks, announcements
 
     # What the template context gets besides the view.
     def jinja_globals(self) -> dict[str, Any]:
@@ -902,4 +906,5 @@ def board_view(board: Board, links: dict[str, str], reminders: list[Any] | None 
         ],
         problems=_problem_lines([p for p in board.problems if p not in in_broken]),
         reminders=list(reminders or []),
+        history=board_history(board, links),
     )
