@@ -186,17 +186,16 @@ def change_views(changes: list[Change] | tuple[Change, ...], speech: Speech) -> 
         added = change.old is None or change.new is None
         key = (change.on, change.commit, change.reason, change.cause, change.kind if added else "", added and change.name)
         groups.setdefault(key, []).append(change)
-    views = []
+    by_version: dict[tuple, list[ChangeView]] = {}
     for key, members in groups.items():
         lead, rest = members[0], members[1:]
-        views.append(
+        by_version.setdefault(key[:2], []).append(
             ChangeView(
                 speech.date(key[0]), key[0].isoformat(), lead.reason, _lead_sentence(lead, speech),
                 [_also(change, speech) for change in rest],
             )  # fmt: skip
         )
-    views.reverse()
-    return views
+    return [view for version in reversed(by_version.values()) for view in version]
 
 
 def _term_sentence(change: TermChange, speech: Speech, currency: str) -> str:
