@@ -5,6 +5,7 @@
     courtside status [--late] [--ball ...]         the board as a table
     courtside schema [--write]                     JSON Schema of the front matter
     courtside rotate <id>                          replace a leaked share token
+    courtside version <id>                         the version of the agreement, to record its acceptance
 
 One module per command (`check.py`, `status.py`, ...), each with `register` (its arguments)
 and `run` (its work). Exit status: 0 done; 1 problems found or nothing done (the message says
@@ -19,10 +20,10 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from . import check, new, rotate, schema, status
+from . import check, new, rotate, schema, status, version
 from .common import EXIT_PROBLEMS, EXIT_USAGE, HELP_FORMAT, PROG, Parser, Refused, UsageError
 
-COMMANDS = (new, check, status, schema, rotate)
+COMMANDS = (new, check, status, schema, rotate, version)
 EXIT_BUG = 70  # EX_SOFTWARE: Courtside itself failed
 
 

@@ -201,13 +201,13 @@ def _describe(error: dict[str, Any], model: type[BaseModel]) -> str:
     if kind == "missing":
         return f"required field is missing; expected {_expected(path)}"
     if kind == "extra_forbidden":
+        if model is Engagement and path == ("changes",):
+            return "announced policy changes belong in _policies.yml (docs/guide/history.md)"
         guess = _guess(model, path)
         if guess:
             return f"unknown field; did you mean '{guess}'?"
         if model is PoliciesFile and not path[:-1] and path[-1] in ENGAGEMENT_KEYS:
             return f"unknown field in the policies: '{path[-1]}' belongs in an engagement file"
-        if model is Engagement and path == ("changes",):
-            return "announced policy changes belong in _policies.yml (docs/guide/history.md)"
         owner = _model_at(model, path[:-1])
         known = sorted(owner.model_fields) if owner else []
         return f"unknown field; expected one of: {', '.join(known)}"
@@ -398,16 +398,23 @@ def check_engagement(terms: Engagement, source: Origin) -> list[Problem]:
 def check_policies(policies: Policies, source: Origin) -> list[Problem]:
     """Rules of `_policies.yml` that span fields (the calendar's country and subdivision), and
     announced changes that set something."""
-    problems = _calendar_problems(policies.calendar, source)
-    for index, change in enumerate(getattr(policies, "changes", ())):
-        if not change.set.model_dump(exclude_unset=True):
-            problems.append(
-                source.problem(
-                    ("changes", index, "set"),
-                    "nothing to change; expected the policy keys that change, like {payment: {late_fee: 2%}}",
-                )
-            )
-    return problems
+    return _calendar_problems(policies.calendar, source)
+
+
+def _empty_changes(data: Any, source: Origin) -> list[Problem]:
+    """Announced changes that set nothing (found on the text, so that they are reported with
+    every other problem of the file)."""
+    changes = data.get("changes") if isinstance(data, dict) else None
+    if not isinstance(changes, list):
+        return []
+    return [
+        source.problem(
+            ("changes", index, "set"),
+            "nothing to change; expected the policy keys that change, like {payment: {late_fee: 2%}}",
+        )
+        for index, change in enumerate(changes)
+        if isinstance(change, dict) and change.get("set") in ({}, None) and "set" in change
+    ]
 
 
 def calendar_of(terms: Engagement | Policies) -> WorkCalendar:
@@ -471,6 +478,7 @@ def load_policies(file: str, data: bytes) -> PolicySet:
         problems = validation_problems(exc, PoliciesFile, origin)
     else:
         problems = check_policies(policies, origin)
+    problems += [p for p in _empty_changes(located.data, origin) if p not in problems]
     if not problems:
         return _policy_set(policies, [], located, file)
     usable = _without(located, problems)
