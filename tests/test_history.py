@@ -100,7 +100,7 @@ def page_text(site: Path, share: str, section: str) -> str:
     html = (site / "site" / "c" / share / "index.html").read_text(encoding="utf-8")
     found = re.search(rf'<section aria-labelledby="cs-{section}-h".*?</section>', html, re.S)
     assert found, f"no {section} section on the page"
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", found.group(0))).split()).replace(" ”", "”").replace("“ ", "“")
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", found.group(0))).split()).replace(" ”", "”").replace("“ ", "“").replace(" »", "»").replace("« ", "«")
 
 
 # -- The four reasons, in one engagement's history -------------------------------------------------
@@ -247,10 +247,10 @@ def test_what_changed_is_said_in_the_clients_language(tmp_path: Path) -> None:
     assert "no 'es' translation" not in result.stderr
     text = page_text(site, SHARE, "changed")
     assert (
-        "Su parte, “Brief”, llegó con 6 días hábiles de retraso, pasado el periodo de gracia de 5 días hábiles, "
-        "así que “Design” se reanuda el 3 de febrero de 2026 en lugar del 12 de enero de 2026."
+        "Su parte, «Brief», llegó con 6 días hábiles de retraso, pasado el periodo de gracia de 5 días hábiles, "
+        "así que «Design» se reanuda el 3 de febrero de 2026 en lugar del 12 de enero de 2026."
     ) in text
-    assert "Entregamos “Design” con 3 días hábiles de retraso" in text
+    assert "Entregamos «Design» con 3 días hábiles de retraso" in text
     board = json.loads((site / "site" / "board" / "board.json").read_text(encoding="utf-8"))
     got = [(c["date"], c["kind"], c["name"], c["old"], c["new"], c["reason"], c["cause"])
            for c in board["engagements"][0]["changes"]]  # fmt: skip
