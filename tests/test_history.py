@@ -362,3 +362,111 @@ def test_an_invalid_version_is_skipped_and_counts_no_move() -> None:
 def test_no_committed_version_means_no_revisions_from_history() -> None:
     story = story_of([], snapshot(acme(), "2026-01-02"))
     assert story.changes == () and story.revisions is None
+
+
+# -- Keep-last-good, shallow clones, folders outside git ----------------------------------------------
+
+SIMPLE = """---
+client: Birch Dental
+project: New site
+share: birchshare00000000000001
+fee: 5000
+contacts:
+  client: {name: Ann Birch, email: ann@birch.example}
+signed: 2026-03-02
+stages:
+  - {name: Design, owner: us, days: 5}
+  - {name: Review, owner: client, days: 3}
+payments:
+  - {name: All, amount: 100%, due: Review}
+---
+The new site.
+"""
+BIRCH = "birchshare00000000000001"
+
+
+def simple_repo(root: Path, config: str = MKDOCS_YML) -> tuple[Path, str]:
+    """A site whose engagement is valid at its first commit and invalid at its second."""
+    site = new_site(root, config)
+    good = commit(site, "2026-03-02", {"projects/_policies.yml": POLICIES, "projects/birch.md": SIMPLE}, "good")
+    broken = SIMPLE.replace("days: 3}", "dayz: 3}").replace("owner: us", "owner: them")
+    commit(site, "2026-03-04", {"projects/birch.md": broken}, "broken")
+    return site, good
+
+
+def client_files(site: Path, share: str) -> tuple[bytes, bytes]:
+    folder = site / "site" / "c" / share
+    return (folder / "index.html").read_bytes(), (folder / "calendar.ics").read_bytes()
+
+
+def test_keep_last_good_publishes_the_last_valid_commit_and_exits_0(tmp_path: Path) -> None:
+    site, good = simple_repo(tmp_path / "site")
+    kept = build(site, "2026-03-05", COURTSIDE_ON_INVALID="keep-last-good")
+    assert kept.returncode == 0, kept.stderr
+    assert f"projects/birch.md is invalid; its client page and calendar are published from its last valid version, commit {good[:12]} of 2026-03-02" in kept.stderr
+    assert "projects/birch.md:10: stages[0].owner: expected 'us' or 'client'" in kept.stderr
+    assert "projects/birch.md:11: stages[1].dayz: unknown field; did you mean 'days'?" in kept.stderr
+    # The same page and calendar as a build of the last valid commit, on the same day.
+    reference = tmp_path / "reference"
+    git(tmp_path, "clone", "-q", str(site), str(reference))
+    git(reference, "checkout", "-q", good)
+    assert build(reference, "2026-03-05").returncode == 0
+    assert client_files(site, BIRCH) == client_files(reference, BIRCH)
+    board = json.loads((site / "site" / "board" / "board.json").read_text(encoding="utf-8"))
+    (engagement,) = board["engagements"]
+    assert engagement["last_good"]["commit"] == good[:12] and engagement["last_good"]["date"] == "2026-03-02"
+    assert len(engagement["last_good"]["problems"]) == 2 and board["invalid"] == []
+    html = (site / "site" / "board" / "index.html").read_text(encoding="utf-8")
+    assert "Published from the last good version" in html and "did you mean 'days'?" in html
+
+
+def test_without_keep_last_good_an_invalid_file_fails_the_build(tmp_path: Path) -> None:
+    site, _ = simple_repo(tmp_path / "site")
+    failed = build(site, "2026-03-05")
+    assert failed.returncode == 1
+    assert "projects/birch.md:11: stages[1].dayz: unknown field" in failed.stderr
+    assert "Traceback" not in failed.stderr
+
+
+def test_keep_last_good_as_an_option_and_without_a_valid_version(tmp_path: Path) -> None:
+    config = MKDOCS_YML.replace("      board_path: board\n", "      on_invalid: keep-last-good\n      board_path: board\n")
+    site, _ = simple_repo(tmp_path / "site", config)
+    assert build(site, "2026-03-05").returncode == 0
+    # A file never valid has no last good version: nothing to publish for it, so the build fails.
+    (site / "projects" / "new.md").write_text(SIMPLE.replace("fee: 5000", "fee: five"), encoding="utf-8")
+    failed = build(site, "2026-03-05")
+    assert failed.returncode == 1
+    assert "on_invalid: keep-last-good found no valid earlier version of projects/new.md" in failed.stderr
+    refused = build(site, "2026-03-05", COURTSIDE_ON_INVALID="keep")
+    assert refused.returncode == 1 and "COURTSIDE_ON_INVALID='keep'; expected one of: fail, keep-last-good" in refused.stderr
+
+
+def test_a_shallow_clone_and_a_folder_outside_git_build_as_before(tmp_path: Path) -> None:
+    site = new_site(tmp_path / "site")
+    commit(site, "2026-03-02", {"projects/_policies.yml": POLICIES, "projects/birch.md": SIMPLE}, "plan")
+    later = SIMPLE.replace("days: 5}", "days: 5, done: 2026-03-10}")
+    commit(site, "2026-03-11", {"projects/birch.md": later}, "done")
+    # Before: the same files without history (`history: false`).
+    without = tmp_path / "without"
+    git(tmp_path, "clone", "-q", str(site), str(without))
+    (without / "mkdocs.yml").write_text(MKDOCS_YML + "      history: false\n", encoding="utf-8")
+    assert build(without, "2026-03-12").returncode == 0
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{site}", str(shallow))
+    outside = tmp_path / "outside"
+    (outside / "docs").mkdir(parents=True)
+    for name in ("mkdocs.yml", "docs/index.md", "projects/_policies.yml", "projects/birch.md"):
+        (outside / name).parent.mkdir(parents=True, exist_ok=True)
+        (outside / name).write_bytes((site / name).read_bytes())
+    for copy, reason in ((shallow, "a shallow clone"), (outside, "is not in a git repository")):
+        done = build(copy, "2026-03-12")
+        assert done.returncode == 0, done.stderr
+        lines = [line for line in done.stderr.splitlines() if "no history of projects" in line]
+        assert len(lines) == 1 and reason in lines[0] and lines[0].startswith("INFO")
+        assert client_files(copy, BIRCH) == client_files(without, BIRCH)
+        board = json.loads((copy / "site" / "board" / "board.json").read_text(encoding="utf-8"))
+        assert board["engagements"][0]["changes"] == []
+    # With its history, the same site says what changed: Review moved with Design done early.
+    with_history = build(site, "2026-03-12")
+    assert with_history.returncode == 0
+    assert "Design" in page_text(site, BIRCH, "changed")

@@ -197,7 +197,7 @@ def _evaluate_and_render(
     """The per-file work of a build: the pipeline, the engagement's story, then the page into
     the stage (`records` collects the versions evaluated for the history cache)."""
     result = evaluate(source, policies, today)
-    if histories is not None and isinstance(result, Snapshot):
+    if histories is not None and histories.git is not None and isinstance(result, Snapshot):
         result, computed = histories.story(result, Path(source.name).name)
         if records is not None and computed:
             records[result.id] = computed
