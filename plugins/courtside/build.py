@@ -147,7 +147,9 @@ def build_engagements(
 
     # An explicit number of jobs is taken as it is (one file each at the least); by default,
     # one per CPU with PAGES_PER_PROCESS files each.
-    processes = 1 if memo is not None else jobs_for(len(to_do), jobs, 1 if jobs else PAGES_PER_PROCESS)
+    # Each version of history still to evaluate is about a page's work: counted as one.
+    work_items = len(to_do) + (histories.uncached if histories is not None else 0)
+    processes = 1 if memo is not None else jobs_for(work_items, jobs, 1 if jobs else PAGES_PER_PROCESS)
     try:
         chunks = map_chunks(work, to_do, processes)
     except Exception as exc:

@@ -38,6 +38,7 @@ class Histories:
     cached: dict[str, dict[str, Any]] = field(default_factory=dict)  # engagement id -> key -> record
     blobs: dict[str, bytes] = field(default_factory=dict)
     policy_sets: dict[str | None, PolicySet] = field(default_factory=dict)
+    uncached: int = 0  # versions of this build's engagements not in the cache: to evaluate
 
     @property
     def signature(self) -> bytes:
@@ -139,6 +140,7 @@ def prepare(folder: Path, label: str, today: date, cache_folder: Path | None, id
         known = histories.cached.setdefault(ident, cache.load(ident))
         for version in versions:
             if HistoryCache.key(version) not in known:
+                histories.uncached += 1
                 needed.add(version.blob)
                 if version.policies is not None:
                     needed.add(version.policies)

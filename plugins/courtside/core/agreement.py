@@ -50,6 +50,23 @@ def _amount(value: Decimal | str) -> str:
     return f"{value.normalize():f}"
 
 
+_PARTS: dict[int, tuple[Any, Any]] = {}
+"""Speed: a policy part written as plain data, by the identity of its (frozen) model. An
+engagement shares the models it inherits unchanged with every other (validate.py), so a
+history of hundreds of versions writes each policy part a handful of times, not once per
+version. The model is kept with its data, so that its id is not reused while remembered."""
+
+
+def _part(model: Any) -> Any:
+    """A frozen policy model as plain data, remembered by identity."""
+    found = _PARTS.get(id(model))
+    if found is None or found[0] is not model:
+        if len(_PARTS) > 4096:
+            _PARTS.clear()
+        found = _PARTS[id(model)] = (model, _plain(model.model_dump()))
+    return found[1]
+
+
 def agreement_of(terms: Engagement) -> dict[str, Any]:
     """The terms a client agrees to, as plain data (see the module's docstring)."""
     return {
@@ -67,7 +84,7 @@ def agreement_of(terms: Engagement) -> dict[str, Any]:
         ],
         "fee": None if terms.fee is None else f"{terms.fee.normalize():f}",
         "currency": terms.currency,
-        "policies": {part: _plain(getattr(terms, part).model_dump()) for part in POLICY_PARTS},
+        "policies": {part: _part(getattr(terms, part)) for part in POLICY_PARTS},
     }
 
 

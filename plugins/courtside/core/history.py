@@ -146,11 +146,6 @@ class Record:
         )  # fmt: skip
 
 
-def _calendar_key(snap: Snapshot) -> str:
-    written = json.dumps(snap.terms.calendar.model_dump(mode="json"), sort_keys=True)
-    return hashlib.sha256(written.encode("utf-8")).hexdigest()[:12]
-
-
 def record_of(snap: Snapshot) -> Record:
     """What history keeps of one evaluated version."""
     terms, plan = snap.terms, snap.schedule
@@ -174,9 +169,11 @@ def record_of(snap: Snapshot) -> Record:
             day = pay.expected_invoice_date + timedelta(days=terms.payment.terms)
         payments.append(PaymentMark(pay.name, pay.payment.due, pay.payment.gate, pay.payment.paid, day, invoice, pay.stage))
     agreement = agreement_of(terms)
+    calendar = json.dumps(agreement["policies"]["calendar"], sort_keys=True)
     return Record(
         plan.state, plan.start, terms.signed, deposit_paid(terms)[1], terms.consequences.client.grace,
-        terms.payment.terms, _calendar_key(snap), stages, tuple(payments), version_of(agreement), agreement,
+        terms.payment.terms, hashlib.sha256(calendar.encode("utf-8")).hexdigest()[:12], stages, tuple(payments),
+        version_of(agreement), agreement,
     )  # fmt: skip
 
 
