@@ -470,3 +470,38 @@ def test_a_shallow_clone_and_a_folder_outside_git_build_as_before(tmp_path: Path
     with_history = build(site, "2026-03-12")
     assert with_history.returncode == 0
     assert "Design" in page_text(site, BIRCH, "changed")
+
+
+def test_a_daily_build_evaluates_only_the_new_commits(tmp_path: Path) -> None:
+    from courtside import __version__
+    from courtside.core.pipeline import Source as Src
+    from courtside.sources.folder import read_folder
+
+    site, _ = simple_repo(tmp_path / "site")
+    commit(site, "2026-03-05", {"projects/birch.md": SIMPLE.replace("days: 3}", "days: 4}")}, "fixed")
+    cache = tmp_path / "cache"
+    folder = site / "projects"
+
+    def build_once(today: str) -> int:
+        read = read_folder(folder, "projects")
+        ids = {Path(s.name).name: s.id for s in read.sources}
+        histories = prepare(folder, "projects", D(today), cache, ids)
+        uncached = histories.uncached
+        for source in read.sources:
+            snap = evaluate(source, read.policy_set(), D(today))
+            assert isinstance(snap, Snapshot)
+            snap, computed = histories.story(snap, Path(source.name).name)
+            histories.cached.setdefault(snap.id, {}).update(computed)
+        histories.save({s.id: Path(s.name).name for s in read.sources if isinstance(s, Src)})
+        return uncached
+
+    assert build_once("2026-03-06") == 3  # three versions of birch.md, none seen yet
+    assert build_once("2026-03-07") == 0  # the next day: every version is in the cache
+    saved = json.loads((cache / "history" / "birch.json").read_text(encoding="utf-8"))
+    assert saved["courtside"] == __version__ and len(saved["records"]) == 3
+    assert sum(1 for record in saved["records"].values() if record == {"invalid": True}) == 1
+    assert (cache / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
+    commit(site, "2026-03-09", {"projects/birch.md": SIMPLE.replace("days: 3}", "days: 6}")}, "longer")
+    assert build_once("2026-03-09") == 1  # only the new commit
+    (cache / "history" / "birch.json").write_text(json.dumps({**saved, "courtside": "0.0.1"}), encoding="utf-8")
+    assert build_once("2026-03-09") == 4  # a cache of another version of Courtside is not trusted

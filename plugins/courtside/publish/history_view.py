@@ -270,14 +270,16 @@ def _acceptance_lines(found: Acceptance, speech: Speech, currency: str) -> tuple
     return lines, [_term_sentence(change, speech, currency) for change in found.term_changes]
 
 
-def _accept_link(snap: Snapshot, speech: Speech, current: str) -> AcceptView | None:
-    """A proposal's "Accept" link: a mail to the studio's contact naming the version."""
+def _accept_link(snap: Snapshot, speech: Speech, current: str | None) -> AcceptView | None:
+    """A proposal's "Accept" link: a mail to the studio's contact naming the version (`current`,
+    computed here when not known yet)."""
     terms = snap.terms
     if snap.schedule.dated or terms.status == "cancelled":
         return None
     us = terms.contacts.us or terms.studio.contact
     if us is None or not us.email:
         return None
+    current = current or version(terms)
     _ = speech.gettext
     subject = _("%(project)s: we accept version %(version)s", project=terms.project, version=current)
     body = _(
@@ -330,8 +332,9 @@ def client_history(snap: Snapshot) -> ClientHistory:
         accepted, since = _acceptance_lines(found, speech, snap.terms.currency)
         if found.outdated or found.changes:
             since_changes = change_views(found.changes, speech)
-    current = found.current if found is not None else version(snap.terms)
-    accept = None if found is not None and not found.outdated else _accept_link(snap, speech, current)
+    accept = None
+    if found is None or found.outdated:
+        accept = _accept_link(snap, speech, found.current if found is not None else None)
     return ClientHistory(
         changes=change_views(story.changes, speech) if story is not None else [],
         shows_changes=story is not None and snap.schedule.dated,
