@@ -505,3 +505,33 @@ def test_a_daily_build_evaluates_only_the_new_commits(tmp_path: Path) -> None:
     assert build_once("2026-03-09") == 1  # only the new commit
     (cache / "history" / "birch.json").write_text(json.dumps({**saved, "courtside": "0.0.1"}), encoding="utf-8")
     assert build_once("2026-03-09") == 4  # a cache of another version of Courtside is not trusted
+
+
+def test_a_finished_engagement_is_not_evaluated_again_for_a_body_edit(tmp_path: Path, monkeypatch) -> None:
+    from courtside import history as edge
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    done = SIMPLE.replace("days: 5}", "days: 5, done: 2026-03-06}").replace("days: 3}", "days: 3, done: 2026-03-11}")
+    commit(repo, "2026-03-12", {"projects/_policies.yml": POLICIES, "projects/birch.md": done}, "done")
+    commit(repo, "2026-03-13", {"projects/birch.md": done + "A note.\n"}, "a note")
+    commit(repo, "2026-03-16", {"projects/_policies.yml": POLICIES + "# reviewed\n"}, "a comment")
+    commit(repo, "2026-03-17", {"projects/birch.md": done.replace("days: 3,", "days: 4,")}, "a term")
+    evaluated: list[date] = []
+    real = edge.Histories._evaluate
+
+    def counting(self, file_name, version):
+        evaluated.append(version.day)
+        return real(self, file_name, version)
+
+    monkeypatch.setattr(edge.Histories, "_evaluate", counting)
+    histories = prepare(repo / "projects", "projects", D("2026-03-20"), None, {"birch.md": "birch"})
+    points, computed = histories.points("birch", "birch.md")
+    assert evaluated == [D("2026-03-12"), D("2026-03-17")]  # the note and the comment: the same record
+    assert len(points) == 4 and len(computed) == 4
+    assert points[1].record == points[0].record == points[2].record
+    # The same records as evaluating every version.
+    monkeypatch.setattr(edge, "_settled", lambda record: False)
+    again, _ = prepare(repo / "projects", "projects", D("2026-03-20"), None, {"birch.md": "birch"}).points("birch", "birch.md")
+    assert [p.record for p in again] == [p.record for p in points]

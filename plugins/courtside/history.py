@@ -52,17 +52,41 @@ class Histories:
         """Every committed version of one engagement as a point, and the records computed now."""
         known = self.cached.get(ident, {})
         computed: dict[str, Any] = {}
-        points = []
+        points: list[Point] = []
+        previous: Version | None = None
         for version in self.versions(file_name):
             key = HistoryCache.key(version)
             data = known.get(key)
             record = None if data is None or data == INVALID else Record.from_json(data)
             if data is None or (record is None and data != INVALID):
-                record = self._evaluate(file_name, version)
+                settled = points[-1].record if points and previous is not None else None
+                if settled is not None and _settled(settled) and self._same_terms(previous, version):  # type: ignore[arg-type]
+                    record = settled
+                else:
+                    record = self._evaluate(file_name, version)
                 data = INVALID if record is None else record.to_json()
                 computed[key] = data
             points.append(Point(version.commit[:12], version.day, record))
+            previous = version
         return points, computed
+
+    def _same_terms(self, before: Version, after: Version) -> bool:
+        """Speed: whether a version can only differ from the one before it by its day, that is
+        its front matter and the policies as read are the same. A finished engagement's record
+        does not depend on the day (every stage done: its dates are recorded ones), so such a
+        version of it (the body edited, a comment added to the policies) is not evaluated again."""
+        if before.blob != after.blob:
+            old, new = self.blobs.get(before.blob), self.blobs.get(after.blob)
+            if old is None or new is None or _front_matter(old) != _front_matter(new):
+                return False
+        if before.policies == after.policies:
+            return True
+        if before.policies is None or after.policies is None:
+            return False
+        if before.policies not in self.blobs or after.policies not in self.blobs:
+            return False
+        old_policies, new_policies = self._policies(before.policies), self._policies(after.policies)
+        return old_policies.data == new_policies.data and not old_policies.problems and not new_policies.problems
 
     def _evaluate(self, file_name: str, version: Version) -> Record | None:
         from .core.history import record_of
@@ -121,6 +145,21 @@ class Histories:
             records = {key: value for key, value in self.cached.get(ident, {}).items() if key in keys}
             if records:
                 self.cache.save(ident, records)
+
+
+def _settled(record: Record) -> bool:
+    """A record that no later day changes: every stage done (its dates are recorded ones) and
+    no gate payment unpaid (an unpaid gate holds the next stage to the day after today)."""
+    return record.state == "done" and all(p.paid is not None or not p.gate for p in record.payments)
+
+
+def _front_matter(data: bytes) -> bytes | None:
+    """The front matter of an engagement file's bytes (None when it has no closing line)."""
+    lines = data.split(b"\n")
+    for index, line in enumerate(lines[1:], start=1):
+        if line.rstrip(b"\r \t") in (b"---", b"..."):
+            return b"\n".join(lines[:index])
+    return None
 
 
 def prepare(folder: Path, label: str, today: date, cache_folder: Path | None, ids: dict[str, str]) -> Histories:
