@@ -698,6 +698,9 @@ def rows(results: list[Result]) -> list[list[str]]:
                 f"(e) build with history of {HISTORY_COMMITS} commits ({cache}), wall s", _n(r.n), f"{wall:.2f}",
                 f"{floor:.2f}", f"{wall / floor:.2f}x", f"<= {target:.2f}x", verdict(wall / floor <= target),
             ])  # fmt: skip
+            cpu, cpu_floor = r.median("cpu"), r.median("cpu", floor=True)
+            out.append([f"(e) the same ({cache}), CPU s", _n(r.n), f"{cpu:.2f}", f"{cpu_floor:.2f}",
+                        f"{cpu / cpu_floor:.2f}x", "", ""])
         elif r.name == "serve":
             took = r.median("wall")
             rebuilds = r.extra.get("rebuild_s") or []
