@@ -327,3 +327,27 @@ def test_courtside_status_lists_the_announced_changes(tmp_path: Path) -> None:
 def test_the_client_page_shows_the_announcement(tmp_path: Path) -> None:
     view = client_view(snapshot(BILLED, "2026-03-18", CHANGES))
     assert view.history.announcements[0].rules
+
+
+def test_after_its_date_the_page_states_the_new_rule() -> None:
+    before = client_view(snapshot(BILLED, "2026-03-31", CHANGES))
+    after = client_view(snapshot(BILLED, "2026-04-01", CHANGES))
+    fee = "A late payment carries a fee of %s of its amount per 30 days, counted by the day."
+    assert fee % "1.5%" in before.payment_terms and fee % "3%" in after.payment_terms
+    assert after.history.announcements[0].heading == "Since April 1, 2026:"
+    assert client_history(snapshot(BILLED, "2026-05-01", CHANGES)).announcements == []  # 30 days after: in the terms
+
+
+def test_the_board_lists_an_outdated_acceptance() -> None:
+    from courtside.core.pipeline import combine
+    from courtside.publish.history_view import board_history
+
+    current = version(snapshot(ENGAGEMENT, "2026-03-02").terms)
+    longer = snapshot(accepted(ENGAGEMENT.replace("days: 10", "days: 12"), "Dana Ruiz", "2026-03-01", current), "2026-03-02")
+    same = snapshot(accepted(ENGAGEMENT, "Dana Ruiz", "2026-03-01", current), "2026-03-02")
+    policies = read_policies(Source.of("projects/_policies.yml", POLICIES))
+    (note,) = board_history(combine([longer], policies, D("2026-03-02")), {}).outdated
+    assert note.client == "Acme Bakery" and note.text == (
+        f"Accepted version {current} on March 1, 2026; the agreement now stands at {version(longer.terms)}."
+    )
+    assert board_history(combine([same], policies, D("2026-03-02")), {}).outdated == []

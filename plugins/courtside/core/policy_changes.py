@@ -39,9 +39,6 @@ if TYPE_CHECKING:
 SHOWN_AFTER = timedelta(days=30)
 """A change stays on the client page this long after it took effect ("since ...")."""
 
-PER_ITEM_KEYS = frozenset({"payment", "consequences", "buffer"})
-"""Keys whose new value applies item by item (payments, stages, signing), not from `from` on."""
-
 
 @dataclass(frozen=True, slots=True)
 class Step:
@@ -75,14 +72,13 @@ class Rules:
         return terms
 
     def now(self, today: date) -> Engagement:
-        """The terms the engagement shows on `today`: every change in force, except the
-        per-item keys (payment, consequences, buffer), which keep the base values here and are
-        looked up item by item (`on`)."""
+        """The terms the engagement shows on `today`: every change in force that day, but the
+        buffer of the signing day (the one its promised durations were computed with). The
+        schedule and the payments still look the payment rule and the consequences up item
+        by item (`on`)."""
         terms = self.on(today)
-        if terms is self.base:
-            return terms
-        kept = {key: getattr(self.base, key) for key in PER_ITEM_KEYS}
-        return terms.model_copy(update=kept)
+        buffer = self.durations_terms(self.base.signed, today).buffer
+        return terms if terms.buffer == buffer else terms.model_copy(update={"buffer": buffer})
 
     def durations_terms(self, signed: date | None, today: date) -> Engagement:
         """The terms whose buffer sets the promised durations: those of the signing day
