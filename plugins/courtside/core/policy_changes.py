@@ -30,7 +30,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .model import Engagement, PolicyChange
@@ -185,13 +185,3 @@ def announcements_due(snapshots: Iterable[Snapshot], day: date) -> list[Announce
     on `day`: announced on or before it and not yet in force. Send each id once (a run that
     missed the announcement day still finds it due until `from`)."""
     return [a for snap in snapshots for a in announcements(snap, day) if not a.in_force]
-
-
-def changed_values(before: Any, after: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any, Any]]:
-    """The leaf values that differ between two models (or plain values): (path, before, after)."""
-    if hasattr(before, "model_fields") and type(before) is type(after):
-        out = []
-        for name in type(before).model_fields:
-            out += changed_values(getattr(before, name), getattr(after, name), (*path, name))
-        return out
-    return [] if before == after else [(path, before, after)]
