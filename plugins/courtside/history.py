@@ -17,8 +17,19 @@ from pathlib import Path
 from typing import Any
 
 from .core.history import Kept, Point, Record, story_of
-from .core.pipeline import NO_POLICIES, POLICIES_FILE, Broken, PolicySet, Source, evaluate, read_policies
+from .core.pipeline import (
+    NO_POLICIES,
+    POLICIES_FILE,
+    Broken,
+    Loaded,
+    PolicySet,
+    Source,
+    compute,
+    evaluate,
+    read_policies,
+)
 from .core.snapshot import Snapshot
+from .core.validate import load_engagement
 from .sources.git import GitFailed, GitHistory, HistoryCache, NoHistory, Version, read_history
 
 log = logging.getLogger("mkdocs.plugins.courtside")
@@ -39,6 +50,7 @@ class Histories:
     blobs: dict[str, bytes] = field(default_factory=dict)
     policy_sets: dict[str | None, PolicySet] = field(default_factory=dict)
     uncached: int = 0  # versions of this build's engagements not in the cache: to evaluate
+    _loaded: dict[str, tuple[tuple, Loaded | Broken]] = field(default_factory=dict)  # file -> the last version read
 
     @property
     def signature(self) -> bytes:
@@ -77,7 +89,8 @@ class Histories:
         version of it (the body edited, a comment added to the policies) is not evaluated again."""
         if before.blob != after.blob:
             old, new = self.blobs.get(before.blob), self.blobs.get(after.blob)
-            if old is None or new is None or _front_matter(old) != _front_matter(new):
+            front = _front_matter(old) if old is not None and new is not None else None
+            if front is None or front != _front_matter(new):  # type: ignore[arg-type]
                 return False
         if before.policies == after.policies:
             return True
@@ -94,7 +107,21 @@ class Histories:
         data = self.blobs.get(version.blob)
         if data is None:  # not read beforehand (a cache entry in another format): read it now
             data = self._blob(version.blob)
-        result = evaluate(Source(f"{self.label}/{file_name}", data), self._policies(version.policies), version.day)
+        source = Source(f"{self.label}/{file_name}", data)
+        policies = self._policies(version.policies)
+        # Speed: a version whose front matter and policies read as the one before it (its body
+        # edited, a comment in the policies) is computed on its own day from the same
+        # validated terms, without reading and validating them again.
+        key = (_front_matter(data), id(policies))
+        last = self._loaded.get(file_name)
+        if last is not None and key[0] is not None and last[0] == key:
+            loaded: Loaded | Broken = last[1]
+        else:
+            loaded = load_engagement(source.id, source.name, source.data, policies)
+            self._loaded[file_name] = (key, loaded)
+        if isinstance(loaded, Broken):
+            return None
+        result = compute(loaded, version.day)
         return record_of(result) if isinstance(result, Snapshot) else None
 
     def _blob(self, blob: str) -> bytes:
@@ -104,10 +131,16 @@ class Histories:
         return found[blob]
 
     def _policies(self, blob: str | None) -> PolicySet:
+        """The policies of a version, checked once per blob; two versions that read the same
+        (a comment edited) share one PolicySet."""
         if blob not in self.policy_sets:
-            self.policy_sets[blob] = (
-                NO_POLICIES if blob is None else read_policies(Source(f"{self.label}/{POLICIES_FILE}", self._blob(blob)))
-            )
+            found = NO_POLICIES if blob is None else read_policies(Source(f"{self.label}/{POLICIES_FILE}", self._blob(blob)))
+            same = next(
+                (known for known in self.policy_sets.values() if known.data == found.data and known.problems == found.problems
+                 and known.changes == found.changes),
+                None,
+            )  # fmt: skip
+            self.policy_sets[blob] = same if same is not None else found
         return self.policy_sets[blob]
 
     def story(self, snapshot: Snapshot, file_name: str) -> tuple[Snapshot, dict[str, Any]]:
