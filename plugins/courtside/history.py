@@ -104,9 +104,7 @@ class Histories:
     def _evaluate(self, file_name: str, version: Version) -> Record | None:
         from .core.history import record_of
 
-        data = self.blobs.get(version.blob)
-        if data is None:  # not read beforehand (a cache entry in another format): read it now
-            data = self._blob(version.blob)
+        data = self._blob(version.blob)
         source = Source(f"{self.label}/{file_name}", data)
         policies = self._policies(version.policies)
         # Speed: a version whose front matter and policies read as the one before it (its body
@@ -125,6 +123,9 @@ class Histories:
         return record_of(result) if isinstance(result, Snapshot) else None
 
     def _blob(self, blob: str) -> bytes:
+        """A blob's bytes: read beforehand (`prepare`), else now."""
+        if blob in self.blobs:
+            return self.blobs[blob]
         assert self.git is not None
         found = self.git.read_blobs([blob])
         self.blobs.update(found)
