@@ -1,7 +1,7 @@
 """The git history of `projects/`: every version of every engagement file and `_policies.yml`.
 
-Read with the `git` command itself, in two processes whatever the size of the history:
-`git log` lists, commit by commit along the first parents, the blob ids of the files that
+Read with the `git` command itself, in a fixed number of processes whatever the size of
+the history (two `rev-parse` to find the repository and its head, then): `git log` lists, commit by commit along the first parents, the blob ids of the files that
 changed (`--raw`), and `git cat-file --batch` reads the blobs still to evaluate. Why not a
 library: pygit2 ships wheels with libgit2 inside, but a 5 MB binary dependency to do what
 these two calls do; dulwich is pure Python and walks trees object by object (slower on 300
