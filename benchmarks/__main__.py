@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .run import JOBS, PYTHONPATH, benchmark, table, to_json
 
-PARTS = ("build", "check", "serve")
+PARTS = ("build", "check", "serve", "history")
 
 
 # Parse the options, run the benchmarks, print the table (and save every run as JSON).
@@ -22,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--serve-n", type=int, default=None,
                         help="N for the mkdocs serve measurement (default 1000; with --quick the smallest N; 0: skip)")
     parser.add_argument("--edits", type=int, default=5, help="saves timed under mkdocs serve (default 5)")
+    parser.add_argument("--history-n", type=int, default=None,
+                        help="N for the build with a git history of 300 commits (default 50; with --quick the "
+                             "smallest N; 0: skip)")
     parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS), help="measure only these")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument("--quick", action="store_true",
@@ -48,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Courtside benchmarks: N = {', '.join(f'{n:,}' for n in args.n)}", flush=True)
     results, info = benchmark(
         args.n, runs, args.large_runs, edits, serve_n or None, args.seed, args.workdir, set(args.only), args.quick,
+        history_n=(args.history_n if args.history_n is not None else (min(args.n) if args.quick else 50)) or None,
     )
     serve_measured = bool(serve_n) and "serve" in args.only
     note = (

@@ -67,7 +67,9 @@ from typing import Any
 from .generate import REPO, TODAY, split_file, write_projects
 
 BIN = Path(sys.executable).parent
-TARGETS = {"build_ratio": 1.10, "check_ratio": 1.5, "growth": 11.0, "peak_mb": 500.0, "serve_s": 2.0}
+TARGETS = {
+    "build_ratio": 1.10, "check_ratio": 1.5, "growth": 11.0, "peak_mb": 500.0, "serve_s": 2.0, "history_ratio": 1.5,
+}  # fmt: skip
 # A studio's size (20 to 200 engagements): the build's wall time and a pre-commit hook's check
 # (results kept from the run before: only the changed files are checked again) at N = 50,
 # and the build's CPU time at N = 1,000.
@@ -445,6 +447,86 @@ def measure_build(sites: Sites, runs: int, warmup: bool) -> Result:
     return alternate(result, build, build, sites, runs, warmup, timeout)
 
 
+HISTORY_COMMITS = 300
+"""Commits of the history benchmark's repository (issue 15: 50 engagements, 300 commits)."""
+
+DAYS_LINE = re.compile(r"(days: )(\d+)")
+
+
+def _git(repo: Path, *args: str, day: str | None = None) -> None:
+    # git in `repo`, as the studio: commits dated `day` at noon UTC.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    if day:
+        env.update(GIT_AUTHOR_DATE=f"{day}T12:00:00+00:00", GIT_COMMITTER_DATE=f"{day}T12:00:00+00:00")
+    subprocess.run(
+        ["git", "-c", "user.name=Bench", "-c", "user.email=bench@studio.invalid", "-c", "commit.gpgsign=false",
+         *args], cwd=repo, env=env, check=True, capture_output=True,
+    )  # fmt: skip
+
+
+def make_history(sites: Sites, commits: int, seed: int) -> None:
+    """The plugin site as a git repository of `commits` daily commits ending on TODAY: the first
+    adds every file; then, day by day, one engagement's body or stage length is edited (an
+    edited length moves dates), and every 60th commit edits `_policies.yml` (a new version of
+    every engagement)."""
+    import random
+    from datetime import timedelta
+
+    rng = random.Random(seed)
+    repo = sites.plugin
+    _git(repo, "init", "-q")
+    first = TODAY - timedelta(days=commits - 1)
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "the studio's files", day=first.isoformat())
+    policies = repo / "projects" / "_policies.yml"
+    for index in range(1, commits):
+        day = (first + timedelta(days=index)).isoformat()
+        if index % 60 == 0:
+            policies.write_text(policies.read_text(encoding="utf-8") + f"# reviewed on {day}\n", encoding="utf-8")
+        else:
+            path = rng.choice(sites.files)
+            text = path.read_text(encoding="utf-8")
+            front, body = text.split("---\n", 2)[1:]
+            if rng.random() < 0.5 and DAYS_LINE.search(front):
+                front = DAYS_LINE.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + 1}", front, count=1)
+            else:
+                body += f"\nNote of {day}.\n"
+            path.write_text(f"---\n{front}---\n{body}", encoding="utf-8")
+        _git(repo, "commit", "-q", "-a", "-m", f"day {index}", day=day)
+    (repo / "mkdocs-no-history.yml").write_text(
+        plugin_site().replace("      board_protected: true\n", "      board_protected: true\n      history: false\n"),
+        encoding="utf-8",
+    )
+
+
+def measure_history(sites: Sites, runs: int, warmup: bool) -> list[Result]:
+    """`mkdocs build` of the site in its repository with history, the first build of a day
+    (cold: no cache) and the next ones (warm: `.courtside-cache` kept), against the same site
+    built with `history: false`."""
+    build = [*tool("mkdocs"), "build", "-q", "-d", "site"]
+    without = [*build, "-f", "mkdocs-no-history.yml"]
+    with_history = [*build, "-f", "mkdocs.yml"]
+    cache = sites.plugin / ".courtside-cache"
+    log = sites.plugin.parent / "history.log"
+    timeout = 120 + sites.n * 0.5
+    cold = Result("history-cold", sites.n, command="mkdocs build (history, no cache)", floor_command="history: false")
+    warm = Result("history-warm", sites.n, command="mkdocs build (history, cache kept)", floor_command="history: false")
+    if warmup:
+        run_once(with_history, sites.plugin, timeout, log)
+        run_once(without, sites.plugin, timeout, log)
+    for _ in range(runs):
+        shutil.rmtree(cache, ignore_errors=True)
+        cold.runs.append(run_once(with_history, sites.plugin, timeout, log))
+        warm.runs.append(run_once(with_history, sites.plugin, timeout, log))
+        floor = run_once(without, sites.plugin, timeout, log)
+        cold.floor_runs.append(floor)
+        warm.floor_runs.append(floor)
+    failed = [r.rc for r in cold.runs + warm.runs + cold.floor_runs if r.rc != 0]
+    if failed:
+        raise RuntimeError(f"history at N={sites.n}: a build failed (exit {failed[0]}); see {log}")
+    return [cold, warm]
+
+
 def check_command(cached: bool = False) -> tuple[list[str], str]:
     # `courtside check` on the generated folder, with `--jobs K` under the harness's `--jobs K`:
     # every file checked (`--no-cache`), or with the results of the run before (`cached`).
@@ -628,6 +710,17 @@ def rows(results: list[Result]) -> list[list[str]]:
                 label, _n(r.n), f"{wall:.2f}", f"{floor:.2f}", f"{wall / floor:.2f}x",
                 f"<= {target:.2f}x" if target else "", verdict(wall / floor <= target if target else None),
             ])
+        elif r.name.startswith("history"):
+            wall, floor = r.median("wall"), r.median("wall", floor=True)
+            target = TARGETS["history_ratio"]
+            cache = "no cache" if r.name == "history-cold" else "cache kept"
+            out.append([
+                f"(e) build with history of {HISTORY_COMMITS} commits ({cache}), wall s", _n(r.n), f"{wall:.2f}",
+                f"{floor:.2f}", f"{wall / floor:.2f}x", f"<= {target:.2f}x", verdict(wall / floor <= target),
+            ])  # fmt: skip
+            cpu, cpu_floor = r.median("cpu"), r.median("cpu", floor=True)
+            out.append([f"(e) the same ({cache}), CPU s", _n(r.n), f"{cpu:.2f}", f"{cpu_floor:.2f}",
+                        f"{cpu / cpu_floor:.2f}x", "", ""])
         elif r.name == "serve":
             took = r.median("wall")
             rebuilds = r.extra.get("rebuild_s") or []
@@ -697,7 +790,7 @@ def summary(result: Result) -> str:
 
 def benchmark(
     ns: Sequence[int], runs: int, large_runs: int, edits: int, serve_n: int | None, seed: int,
-    workdir: Path | None, parts: set[str], quick: bool, echo=print,
+    workdir: Path | None, parts: set[str], quick: bool, echo=print, history_n: int | None = 50,
 ) -> tuple[list[Result], dict[str, str]]:
     # Generate the sites and run every measurement asked for.
     info = machine()
@@ -711,7 +804,10 @@ def benchmark(
     keep = workdir is not None
     root = workdir or Path(tempfile.mkdtemp(prefix="courtside-bench-"))
     try:
-        every_n = sorted(set(ns) | ({serve_n} if serve_n and "serve" in parts else set()))
+        every_n = sorted(
+            set(ns) | ({serve_n} if serve_n and "serve" in parts else set())
+            | ({history_n} if history_n and "history" in parts else set())
+        )
         for n in every_n:
             echo(f"N={n:,}: generating...", flush=True)
             sites = make_sites(root, n, seed)
@@ -728,6 +824,13 @@ def benchmark(
                 echo(f"N={n:,}: check with the results of the run before x{k} (and its floor)...", flush=True)
                 results.append(measure_check(sites, k, warmup, cached=True))
                 echo(summary(results[-1]), flush=True)
+            if "history" in parts and n == history_n:
+                echo(f"N={n:,}: a repository of {HISTORY_COMMITS} commits...", flush=True)
+                make_history(sites, HISTORY_COMMITS, seed)
+                echo(f"N={n:,}: mkdocs build with history x{k} (cold and warm), and without...", flush=True)
+                for result in measure_history(sites, k, warmup):
+                    results.append(result)
+                    echo(summary(result), flush=True)
             if "serve" in parts and n == serve_n:
                 echo(f"N={n:,}: mkdocs serve, {edits} edit(s)...", flush=True)
                 results.append(measure_serve(sites, edits))

@@ -91,7 +91,8 @@ def test_benchmark_command_runs_end_to_end(tmp_path: Path) -> None:
     table = out.stdout
     for row in ("(a) mkdocs build, wall s", "(b) check, every file, wall s",
                 "(b) check, results kept from the run before, wall s", "(c) peak memory of (a), MB",
-                "(d) serve: save to new page served, s"):
+                "(d) serve: save to new page served, s", "(e) build with history of 300 commits (no cache), wall s",
+                "(e) build with history of 300 commits (cache kept), wall s"):
         assert re.search(re.escape(row) + r" +\| 20 +\| \d+(\.\d+)? ", table), row
     assert "mkdocs-material: " in table and "cpus: " in table
     # Both sites really contain the 20 client pages (the plugin's from the engagement files).

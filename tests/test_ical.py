@@ -27,11 +27,11 @@ import vobject
 import yaml
 from courtside.core.board import Board
 from courtside.core.pipeline import compute as snapshot_of
+from courtside.core.revisions import assigned_on
 from courtside.core.snapshot import Snapshot
 from courtside.publish.board_json import board_json
 from courtside.publish.i18n import speech_for
 from courtside.publish.ical import (
-    assigned_on,
     calendar_links,
     client_calendar,
     client_calendar_bytes,

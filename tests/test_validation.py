@@ -278,7 +278,7 @@ CASES: dict[str, tuple[str, str, list[tuple[int, str, str]]]] = {
         "buffer: 25%", "buffer: 25%\ncalendar:\n  contry: NO", [(11, "calendar.contry", "did you mean 'country'?")]
     ),
     "unknown key, no guess": (
-        "buffer: 25%", "buffer: 25%\nzzz: 1", [(10, "zzz", "unknown field; expected one of: buffer, calendar, client")]
+        "buffer: 25%", "buffer: 25%\nzzz: 1", [(10, "zzz", "unknown field; expected one of: accepted, buffer, calendar, client")]
     ),
     "duplicate key": (
         "project: Website redesign\n",

@@ -28,6 +28,7 @@ from .stage import Stage
 
 if TYPE_CHECKING:
     from .core.board import Board
+    from .history import Histories
     from .publish.pages import ClientPage, PageWriter
 
 PAGES_PER_PROCESS = 100
@@ -107,6 +108,15 @@ class Built:
 
     board: Board
     processes: int
+    histories: Histories | None = None  # what was read of the history (None: not asked for)
+
+
+@dataclass(frozen=True)
+class HistoryOptions:
+    """Whether and how a build reads the history of its projects folder."""
+
+    cache: Path | None  # the cache folder (None: no cache)
+    keep_last_good: bool = False  # `on_invalid: keep-last-good`
 
 
 def build_engagements(
@@ -119,6 +129,7 @@ def build_engagements(
     jobs: int = 0,
     memo: ServeMemo | None = None,
     signature: bytes = b"",
+    history: HistoryOptions | None = None,
 ) -> Built:
     """Every engagement of `folder` evaluated on `today`, merged; with a `writer` and a
     `stage`, the client page and calendar of each rendered into the stage.
@@ -126,9 +137,18 @@ def build_engagements(
     `jobs`: processes (0: one per CPU, with PAGES_PER_PROCESS engagements each at least).
     `memo` (serve): reuse what an earlier build made from the same inputs; `signature` is a
     digest of everything else a page shows (the site, templates, options).
+    `history`: read the git history of `folder` (what changed, calendar revisions, the last
+    good version of an invalid file); None: no history, as in a folder outside git.
     """
     read = read_folder(folder, label)
     policies = read.policy_set()
+    histories = None
+    if history is not None:
+        from .history import prepare
+
+        ids = {Path(source.name).name: source.id for source in read.sources}
+        histories = prepare(folder, label, today, history.cache, ids)
+        signature += histories.signature
     common = _digest(read.policies.data if read.policies else b"", label.encode(), today.isoformat().encode(), signature)
     inputs = {source.name: _digest(common, source.data) for source in read.sources}
     by_name: dict[str, Result] = {}
@@ -146,13 +166,19 @@ def build_engagements(
             if name not in files:
                 stage.discard(remembered.files)
 
-    def work(chunk: Sequence[Source]) -> tuple[list[tuple[Result, list[str]]], dict[str, list[str]]]:
-        done = [_evaluate_and_render(source, policies, today, writer, stage, options) for source in chunk]
-        return done, missing_translations()
+    def work(chunk: Sequence[Source]) -> tuple[list[tuple[Result, list[str]]], dict[str, list[str]], dict[str, dict]]:
+        records: dict[str, dict] = {}
+        done = [
+            _evaluate_and_render(source, policies, today, writer, stage, options, histories, records)
+            for source in chunk
+        ]
+        return done, missing_translations(), records
 
     # An explicit number of jobs is taken as it is (one file each at the least); by default,
     # one per CPU with PAGES_PER_PROCESS files each.
-    processes = 1 if memo is not None else jobs_for(len(to_do), jobs, 1 if jobs else PAGES_PER_PROCESS)
+    # Each version of history still to evaluate is about a page's work: counted as one.
+    work_items = len(to_do) + (histories.uncached if histories is not None else 0)
+    processes = 1 if memo is not None else jobs_for(work_items, jobs, 1 if jobs else PAGES_PER_PROCESS)
     try:
         chunks = map_chunks(work, to_do, processes)
     except Exception as exc:
@@ -161,18 +187,28 @@ def build_engagements(
         remote = exc.__cause__  # the worker's traceback, as text (concurrent.futures)
         raise BuildFailed(f"a worker process failed: {type(exc).__name__}: {exc}\n{remote or ''}".rstrip()) from None
     done_so_far = 0
-    for results, missed in chunks:
+    for results, missed, records in chunks:
         record_missing(missed)
+        if histories is not None:
+            for ident, computed in records.items():
+                histories.cached.setdefault(ident, {}).update(computed)
         for source, (result, staged) in zip(to_do[done_so_far : done_so_far + len(results)], results, strict=True):
             by_name[source.name], files[source.name] = result, staged
         done_so_far += len(results)
     results = [entry if isinstance(entry, Broken) else by_name[entry.name] for entry in read.entries]
+    if histories is not None and history is not None and history.keep_last_good:
+        results = [
+            _last_good(result, histories, today, writer, stage, options, files) if isinstance(result, Broken) else result
+            for result in results
+        ]
+    if histories is not None:
+        histories.save({source.id: Path(source.name).name for source in read.sources})
     board = combine(results, policies, today)
     if writer is not None and stage is not None:
         _restage_shared_pages(read.sources, by_name, files, writer, stage, options)
     if memo is not None:
         memo.results = {name: Remembered(inputs[name], result, files[name]) for name, result in by_name.items()}
-    return Built(board, processes)
+    return Built(board, processes, histories)
 
 
 def _restage_shared_pages(
@@ -204,15 +240,49 @@ def _restage_shared_pages(
 
 
 def _evaluate_and_render(
-    source: Source, policies: PolicySet, today: date, writer: PageWriter | None, stage: Stage | None, options: PageOptions
+    source: Source,
+    policies: PolicySet,
+    today: date,
+    writer: PageWriter | None,
+    stage: Stage | None,
+    options: PageOptions,
+    histories: Histories | None = None,
+    records: dict[str, dict] | None = None,
 ) -> tuple[Result, list[str]]:
-    """The per-file work of a build: the pipeline, then the page into the stage (its paths)."""
+    """The per-file work of a build: the pipeline, the engagement's story, then the page into
+    the stage (its paths; `records` collects the versions evaluated for the history cache)."""
     result = evaluate(source, policies, today)
+    if histories is not None and histories.git is not None and isinstance(result, Snapshot):
+        result, computed = histories.story(result, Path(source.name).name)
+        if records is not None and computed:
+            records[result.id] = computed
+    return result, _render(result, writer, stage, options)  # type: ignore[arg-type,return-value]
+
+
+def _render(result: Result, writer: PageWriter | None, stage: Stage | None, options: PageOptions) -> list[str]:
+    """A result's client page and calendar into the stage; the paths written."""
     if writer is None or stage is None:
-        return result, []  # type: ignore[return-value]
-    page = page_of(result, options)  # type: ignore[arg-type]
+        return []
+    page = page_of(result, options)
     if page is None:
-        return result, []  # type: ignore[return-value]
+        return []
     files = writer.render(page)
     stage.write(files)
-    return result, [path for path, _ in files]  # type: ignore[return-value]
+    return [path for path, _ in files]
+
+
+def _last_good(
+    broken: Broken,
+    histories: Histories,
+    today: date,
+    writer: PageWriter | None,
+    stage: Stage | None,
+    options: PageOptions,
+    files: dict[str, list[str]],
+) -> Result:
+    """Keep-last-good: an invalid file published from its last valid commit, when there is one."""
+    kept = histories.last_good(broken, Path(broken.file).name, today)
+    if kept is None:
+        return broken
+    files[broken.file] = _render(kept, writer, stage, options)
+    return kept

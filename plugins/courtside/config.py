@@ -8,6 +8,8 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
+from .options import ON_INVALID
+
 
 class Processes(c.Type[int]):
     """A number of processes: 0 (one per CPU) or more; MkDocs names the option when it is not."""
@@ -44,3 +46,12 @@ class CourtsideConfig(base.Config):
 
     jobs = Processes()
     """Processes that write the client pages in `mkdocs build`: 0 (the default) is one per CPU."""
+
+    history = c.Type(bool, default=True)
+    """Read the git history of `projects` (what changed, calendar revisions, the last good
+    version); `false`: build as if the folder were outside git."""
+
+    on_invalid = c.Choice(ON_INVALID, default="fail")
+    """What a build does with an invalid engagement file: `fail` (exit 1, every problem
+    listed) or `keep-last-good` (publish its last valid commit, log the problems, exit 0);
+    `COURTSIDE_ON_INVALID` overrides it."""

@@ -13,6 +13,9 @@ import re
 SECRET_PATH_LENGTH = 20
 """A board path at least this long may stand unguarded: as hard to guess as a share."""
 
+ON_INVALID = ("fail", "keep-last-good")
+"""`on_invalid`: the choices, also of the COURTSIDE_ON_INVALID environment variable."""
+
 SERVE_BOARD = "board"
 """Where `mkdocs serve` shows the board when no `board_path` is set."""
 

@@ -27,13 +27,14 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .build import BuildFailed, PageOptions, ServeMemo, build_engagements
-from .config import CourtsideConfig
+from .build import BuildFailed, HistoryOptions, PageOptions, ServeMemo, build_engagements
+from .config import ON_INVALID, CourtsideConfig
 from .core.problems import Invalid
 from .core.values import Today, today_from
 from .options import OptionError, board_folder
 from .publish.i18n import clear_missing, report_missing
 from .serve_cache import ServeCache, site_signature
+from .sources.git import CACHE_FOLDER
 from .stage import Stage
 
 if TYPE_CHECKING:
@@ -63,6 +64,8 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         self._stage: Stage | None = None
         self._memo: ServeMemo | None = None  # `mkdocs serve` only: results of earlier builds
         self._cache = ServeCache()  # `mkdocs serve` only: compiled templates, board.json texts
+        self.on_invalid = "fail"  # or keep-last-good: `on_invalid`, COURTSIDE_ON_INVALID
+        self.cache_folder: Path | None = None  # .courtside-cache next to mkdocs.yml
 
     # Remember whether we serve: then invalid files are shown, not fatal, and the board is shown.
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -96,6 +99,12 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
                 date.today().isoformat(),
             )
         self.board_path = self._board_path()
+        self.on_invalid = os.environ.get("COURTSIDE_ON_INVALID") or self.config.on_invalid
+        if self.on_invalid not in ON_INVALID:
+            raise PluginError(
+                f"courtside: COURTSIDE_ON_INVALID={self.on_invalid!r}; expected one of: {', '.join(ON_INVALID)}"
+            )
+        self.cache_folder = root.resolve() / CACHE_FOLDER
         config.theme.dirs.append(str(PACKAGE / "templates"))
         return config
 
@@ -116,6 +125,8 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
             self._stage.reset()
         options = PageOptions(client_dir, config.site_url, config.use_directory_urls, self.serving)
         signature = self._site_signature(config) if self.serving else b""
+        keep = self.on_invalid == "keep-last-good"
+        history = HistoryOptions(self.cache_folder, keep) if self.config.history else None
         try:
             built = build_engagements(
                 self.projects,
@@ -127,14 +138,27 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
                 self.config.jobs,
                 self._memo,
                 signature,
+                history,
             )
         except BuildFailed as exc:
             raise PluginError(f"courtside: writing the client pages failed: {exc}") from None
         self.board = built.board
+        if built.histories is not None:
+            from .history import describe
+
+            log.info(describe(built.histories, self.config.projects.rstrip("/")))
+        self._log_kept(self.board)
         problems = self.board.problems
         if problems:
             listing = "\n".join(f"  {p}" for p in problems)
             message = f"courtside: {len(problems)} problem(s) in the engagements:\n{listing}"
+            if keep and self.board.broken:
+                reason = built.histories.reason if built.histories is not None else "history: false"
+                files = ", ".join(b.file for b in self.board.broken)
+                message += (
+                    f"\n  on_invalid: keep-last-good found no valid earlier version of {files}"
+                    + (f" ({reason})" if reason else "")
+                )
             if not self.serving:
                 raise PluginError(message)  # MkDocs then calls `on_build_error`
             log.error(message)
@@ -146,6 +170,19 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         if self.board_path is not None:
             self._stage_board_files()
         log.info("courtside: %d client page(s) written by %d process(es)", len(self._pages), built.processes)
+
+    # Keep-last-good: every engagement published from an earlier commit, with the problems of its file now.
+    def _log_kept(self, board: Board) -> None:
+        for snap in board.snapshots:
+            kept = snap.history.kept if snap.history is not None else None
+            if kept is None:
+                continue
+            listing = "\n".join(f"  {p}" for p in kept.problems)
+            log.warning(
+                "courtside: %s is invalid; its client page and calendar are published from its last "
+                "valid version, commit %s of %s (on_invalid: keep-last-good):\n%s",
+                snap.loaded.origin.file, kept.commit, kept.day.isoformat(), listing,
+            )
 
     # After a failed build: the stage goes (a build), or is not trusted next time (serve).
     def on_build_error(self, *, error: Exception) -> None:

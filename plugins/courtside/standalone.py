@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .build import PageOptions, build_engagements
+from .build import HistoryOptions, PageOptions, build_engagements
 from .core.problems import Invalid, Problem
 from .stage import Stage
 
@@ -50,6 +50,7 @@ class SiteOptions:
     mdx_configs: dict[str, dict]
     custom_dir: Path | None
     jobs: int = 0
+    history: HistoryOptions | None = None  # read the git history of `projects` (None: do not)
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,9 @@ def build_site(options: SiteOptions, today: date) -> Written:
         env = template_env(options.custom_dir)
         writer = PageWriter(env, options.markdown_extensions, options.mdx_configs)
         page_options = PageOptions(options.client_dir, options.site_url, options.use_directory_urls)
-        built = build_engagements(options.projects, options.label, today, writer, stage, page_options, options.jobs)
+        built = build_engagements(
+            options.projects, options.label, today, writer, stage, page_options, options.jobs, history=options.history
+        )
         board = built.board
         if board.problems:
             raise Invalid(board.problems)

@@ -6,6 +6,7 @@
     courtside schema [--write]                     JSON Schema of the front matter
     courtside rotate <id>                          replace a leaked share token
     courtside remind [--send] [--outbox DIR]       the reminders due today; e-mail them
+    courtside version <id>                         the version of the agreement, to record its acceptance
     courtside build [-d DIR]                       the client pages and the board, no MkDocs
     courtside init DIR                             a studio's own repository, ready to publish
 
@@ -22,10 +23,10 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from . import build, check, init, new, remind, rotate, schema, status
+from . import build, check, init, new, remind, rotate, schema, status, version
 from .common import EXIT_PROBLEMS, EXIT_USAGE, HELP_FORMAT, PROG, Parser, Refused, UsageError
 
-COMMANDS = (init, new, check, status, remind, schema, rotate, build)
+COMMANDS = (init, new, check, status, remind, version, schema, rotate, build)
 EXIT_BUG = 70  # EX_SOFTWARE: Courtside itself failed
 
 

@@ -75,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
         mdx_configs=config.mdx_configs,
         custom_dir=config.custom_dir,
         jobs=args.jobs if args.jobs is not None else plugin["jobs"],
+        history=_history(plugin, config.root),
     )
     refusals = output_problems(options, config.root if config.file is not None else None, config.docs_dir)
     if refusals:
@@ -110,6 +111,21 @@ def run(args: argparse.Namespace) -> int:
         f"{board}, written to {options.site_dir} in {seconds:.1f} s"
     )
     return EXIT_OK
+
+
+def _history(plugin: dict, root: Path):
+    """How the build reads the git history, as the plugin would (`history`, `on_invalid` and
+    COURTSIDE_ON_INVALID; the cache folder next to the config file)."""
+    from ..build import HistoryOptions
+    from ..options import ON_INVALID
+    from ..sources.git import CACHE_FOLDER
+
+    if not plugin["history"]:
+        return None
+    on_invalid = os.environ.get("COURTSIDE_ON_INVALID") or plugin["on_invalid"]
+    if on_invalid not in ON_INVALID:
+        raise UsageError(f"{PROG} build: COURTSIDE_ON_INVALID={on_invalid!r}; expected one of: {', '.join(ON_INVALID)}")
+    return HistoryOptions(root.resolve() / CACHE_FOLDER, on_invalid == "keep-last-good")
 
 
 def _print_problems(exc: Exception, where: str) -> None:

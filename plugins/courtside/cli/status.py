@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -107,6 +108,34 @@ def status_row(snap: Snapshot) -> StatusRow:
     )
 
 
+def policy_change_lines(board: Board, today) -> list[str]:
+    """Announced policy changes not past (core/policy_changes.py): when, what, whom they affect."""
+    from ..core.policy_changes import SHOWN_AFTER, affects
+    from ..core.values import pick_texts
+
+    changes = getattr(board.policies, "changes", [])
+    lines = []
+    for index, change in enumerate(changes):
+        if change.from_ + SHOWN_AFTER <= today:
+            continue
+        affected = sorted(
+            snap.terms.client
+            for snap in board.snapshots
+            if snap.loaded.rules is not None
+            for step in snap.loaded.rules.steps
+            if step.index == index and affects(snap, step)
+        )
+        announced = change.from_ - timedelta(days=change.announce)
+        what = ", ".join(f"{key}" for key in change.set.model_dump(exclude_unset=True))
+        note = pick_texts(change.note, board.policies.language)[0][0] if change.note else ""
+        lines.append(
+            f"Policy change from {change.from_.isoformat()} (announced from {announced.isoformat()}): {what}"
+            + (f": {note}" if note else "")
+            + f"; affects {len(affected)}: {', '.join(affected) if affected else 'none'}"
+        )
+    return lines
+
+
 def status_rows(board: Board, late: bool, ball: str | None, client: str | None) -> list[Snapshot]:
     """The engagements to show, in the board's order, after the filters."""
     wanted = client.casefold() if client else None
@@ -190,6 +219,8 @@ def run(args: argparse.Namespace) -> int:
             console.print(Text("Days are working days. Late: past the promised due date, or money overdue."))
         else:
             console.print(Text("No engagements match."))
+        for line in policy_change_lines(board, today):
+            console.print(Text(line))
     output = captured.get()
     if not terminal:
         output = "".join(line.rstrip() + "\n" for line in output.splitlines())

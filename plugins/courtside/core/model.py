@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     WithJsonSchema,
+    create_model,
 )
 
 from .values import (
@@ -110,6 +111,53 @@ DateRange = Annotated[
     PlainSerializer(_range_json, return_type=str),
     WithJsonSchema(
         {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?$"}
+    ),
+]
+VERSION_LENGTH = 12
+"""Hex digits of an agreement's version (`courtside version`): short enough for a mail subject."""
+
+
+def parse_version(value: Any) -> str:
+    """An agreement's version, as `courtside version ID` prints it: 12 hex digits."""
+    if isinstance(value, str) and len(value.strip()) == VERSION_LENGTH:
+        text = value.strip().lower()
+        if all(c in "0123456789abcdef" for c in text):
+            return text
+    raise BadValue(
+        f"expected the {VERSION_LENGTH}-character version `courtside version ID` prints, like "
+        f"'3f9a1c2b7d4e', got {shown(value) if isinstance(value, str) else kind_of(value)}"
+    )
+
+
+def parse_local_note(value: Any) -> dict[str, list[str]]:
+    """A note given once (a text) or per language (`{en: ..., es: ...}`), stored like the
+    policies' free texts (`parse_local_texts`), one item per language."""
+    if isinstance(value, str):
+        value = [value]
+    elif isinstance(value, dict):
+        value = {key: [text] if isinstance(text, str) else text for key, text in value.items()}
+    texts = parse_local_texts(value)
+    if any(len(items) != 1 for items in texts.values()):
+        raise BadValue("expected one text, or one text per language like {en: ..., es: ...}")
+    return texts
+
+
+Version = Annotated[
+    str,
+    BeforeValidator(parse_version),
+    WithJsonSchema({"type": "string", "pattern": f"^[0-9a-f]{{{VERSION_LENGTH}}}$"}),
+]
+LocalNote = Annotated[
+    dict[str, list[str]],
+    BeforeValidator(parse_local_note),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "minLength": 1},
+                {"type": "object", "propertyNames": {"enum": list(LANGUAGES)},
+                 "additionalProperties": {"type": "string", "minLength": 1}},
+            ]
+        }
     ),
 ]
 WorkingDays = Annotated[int, Field(strict=True, ge=1, le=2000)]
@@ -323,7 +371,47 @@ class Engagement(Policies):
     status: Literal["on-hold", "cancelled"] | None = None
     stages: Annotated[list[Stage], Field(min_length=1)]
     payments: list[Payment] = []
+    accepted: Acceptance | None = None
 
 
 POLICY_KEYS = frozenset(Policies.model_fields)
 ENGAGEMENT_KEYS = frozenset(Engagement.model_fields)
+
+
+# -- History: acceptance and announced policy changes (docs/guide/history.md) ----------------------
+
+
+class Acceptance(Strict):
+    """`accepted: {by, on, version}`: the client accepted this version of the agreement on this day."""
+
+    by: Text
+    on: IsoDate
+    version: Version
+
+
+def _overrides_model() -> type[BaseModel]:
+    """`set` of a policy change: any policy key, each validated like the policies, none required.
+
+    Made from `Policies` itself so that a key added there can be announced too."""
+    fields: dict[str, Any] = {
+        name: (info.rebuild_annotation() | None, None) for name, info in Policies.model_fields.items()
+    }
+    return create_model("PolicyOverrides", __base__=Strict, **fields)
+
+
+PolicyOverrides = _overrides_model()
+
+
+class PolicyChange(Strict):
+    """One announced change of `_policies.yml`: `set` applies from `from`, told `announce` days before."""
+
+    from_: IsoDate = Field(alias="from")
+    announce: Count = 30
+    set: PolicyOverrides  # type: ignore[valid-type]
+    note: LocalNote | None = None
+
+
+class PoliciesFile(Policies):
+    """`projects/_policies.yml` as written: the policies, and the changes announced for them."""
+
+    changes: list[PolicyChange] = []

@@ -16,6 +16,7 @@ from babel.numbers import get_currency_precision
 
 if TYPE_CHECKING:
     from .model import Engagement, Payment
+    from .policy_changes import Rules
     from .schedule import Schedule
 
 
@@ -96,20 +97,24 @@ def invoice_dates(payment: Payment, terms: Engagement, plan: Schedule) -> tuple[
     return date.fromisoformat(due), None, None
 
 
-def payments(terms: Engagement, plan: Schedule, today: date) -> list[PaymentPlan]:
-    """Every payment of the engagement on `today`.
+def payments(terms: Engagement, plan: Schedule, today: date, rules: Rules | None = None) -> list[PaymentPlan]:
+    """Every payment of the engagement on `today` (`rules`: announced policy changes; a
+    payment follows the payment rule in force on its invoice date, known or expected).
 
     A cancelled engagement invoices nothing more: a payment not yet invoiced (nor paid) is
     `cancelled`, with no expected invoice date; one already invoiced still falls due and
     accrues its late fee (format.md, "Cancelled").
     """
-    terms_days = timedelta(days=terms.payment.terms)
+    policy = terms.payment
     cancelled = plan.state == "cancelled"
     out = []
     for index, (payment, amount) in enumerate(zip(terms.payments, amounts(terms), strict=True)):
         invoiced, expected, stage = invoice_dates(payment, terms, plan)
         if invoiced is not None and invoiced > today and payment.paid is None:
             invoiced, expected = None, invoiced  # a dated invoice still in the future
+        if rules is not None:
+            policy = rules.on(invoiced or expected or today).payment
+        terms_days = timedelta(days=policy.terms)
         if cancelled and invoiced is None:
             expected = None
         due_date = invoiced + terms_days if invoiced else None
@@ -125,7 +130,7 @@ def payments(terms: Engagement, plan: Schedule, today: date) -> list[PaymentPlan
             state = "invoiced"
         else:
             state = "upcoming"
-        fee = amount * terms.payment.late_fee * days_overdue / 30
+        fee = amount * policy.late_fee * days_overdue / 30
         out.append(
             PaymentPlan(
                 index=index,

@@ -63,6 +63,18 @@ def evaluate(source: Source, policies: PolicySet, today: date, upto: Stop = "all
 
 def compute(loaded: Loaded, today: date, upto: Stop = "all") -> Snapshot | Loaded | Broken:
     """The rest of `evaluate` for an engagement already validated: its dates and money on `today`."""
+    if loaded.rules is not None:  # announced policy changes: the terms in force on `today`
+        now = loaded.rules.now(today)
+        if now is not loaded.terms:
+            from dataclasses import replace
+
+            from .validate import calendar_of
+
+            try:
+                calendar = calendar_of(now) if now.calendar != loaded.terms.calendar else loaded.calendar
+            except ValueError as exc:
+                return _broken_by(loaded, [loaded.origin.problem(("calendar",), str(exc))])  # type: ignore[return-value]
+            loaded = replace(loaded, terms=now, calendar=calendar)
     terms, calendar, origin = loaded.terms, loaded.calendar, loaded.origin
     try:
         if upto == "check":
@@ -73,9 +85,9 @@ def compute(loaded: Loaded, today: date, upto: Stop = "all") -> Snapshot | Loade
         from .schedule import could_open_problems, schedule
         from .snapshot import Snapshot
 
-        plan = schedule(terms, calendar, today)
+        plan = schedule(terms, calendar, today, loaded.rules)
         return _broken_by(loaded, could_open_problems(terms, plan, origin)) or Snapshot(
-            loaded, plan, payments(terms, plan, today)
+            loaded, plan, payments(terms, plan, today, loaded.rules)
         )
     except OutOfRange as exc:  # the one place a date past the calendar becomes a problem
         return _broken_by(loaded, [origin.problem(("stages",), f"the schedule does not fit the calendar: {exc}")])

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .model import LANGUAGES, POLICY_KEYS, Engagement, Policies
+from .model import LANGUAGES, POLICY_KEYS, Engagement, PoliciesFile
 from .problems import Invalid
 from .yamlfile import read_front_matter
 
@@ -271,6 +271,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "stages": "The stages, in order. The first stage not done says whose court the ball is in.",
         "payments": "Payments, in order. They add up to the fee; at most one is due at signing "
         "(the deposit).",
+        "accepted": "The client's acceptance: {by: NAME, on: DATE, version: VERSION}, the version "
+        "`courtside version ID` printed. The page says when it no longer matches the terms.",
     },
     "Policies": {
         "studio": "Who we are: the studio's name and default contact.",
@@ -348,6 +350,34 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "us": "What we promise to do (one list, or one per language like {en: [...], es: [...]}).",
         "client": "What the client promises to do (one list, or one per language).",
     },
+    "PoliciesFile": {
+        "changes": "Policy changes announced before they take effect: each with `from`, `announce`, `set` "
+        "and `note` (docs/guide/history.md).",
+    },
+    "PolicyChange": {
+        "from": "Required. The day the new values apply (YYYY-MM-DD): to payments invoiced from that "
+        "day, to consequences of stages opening from that day, to everything else from that day on.",
+        "announce": "Days before `from` that every affected client page announces the change (default 30).",
+        "set": "Required. The policy keys that change and their new values, like {payment: {late_fee: 2%}}.",
+        "note": "What the client pages say about the change: one text, or one per language like {en: ..., es: ...}.",
+    },
+    "PolicyOverrides": {
+        "studio": "The studio's new name or contact.",
+        "language": "The new language of the client pages.",
+        "currency": "The new currency.",
+        "calendar": "The new working-day calendar.",
+        "buffer": "The new under-promise margin (for engagements signed from `from`).",
+        "communication": "How and how fast we answer, from `from`.",
+        "turnaround": "How fast we handle change requests and new work, from `from`.",
+        "payment": "The new payment terms and late fee (for payments invoiced from `from`).",
+        "consequences": "The new consequences (for stages opening from `from`).",
+        "responsibilities": "The new responsibilities, from `from`.",
+    },
+    "Acceptance": {
+        "by": "Required. Who accepted for the client.",
+        "on": "Required. The day they accepted (YYYY-MM-DD).",
+        "version": "Required. The version they accepted, as `courtside version ID` prints it (12 hex digits).",
+    },
     "Hours": {
         "budget": "Hours budgeted.",
         "spent": "Hours spent so far.",
@@ -396,7 +426,7 @@ def engagement_schema() -> dict[str, Any]:
 def policies_schema() -> dict[str, Any]:
     """JSON Schema of `projects/_policies.yml`: every key optional (the model has defaults)."""
     return _schema(
-        Policies,
+        PoliciesFile,
         title="Courtside policies",
         description="projects/_policies.yml: firm-wide defaults every engagement may override.",
         relax=frozenset(),

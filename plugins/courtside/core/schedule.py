@@ -19,6 +19,7 @@ from .problems import Problem
 from .workcal import FIRST, LAST, OutOfRange, WorkCalendar
 
 if TYPE_CHECKING:
+    from .policy_changes import Rules
     from .validate import Origin
 
 
@@ -132,12 +133,15 @@ def chain(
     lengths: list[int],
     today: date | None,
     promise_late: list[int] | None = None,
+    rules: Rules | None = None,
 ) -> list[Link]:
     """One chain, stage by stage (format.md, "The date rules", steps 1 to 4).
 
     `today=None` computes the baseline: recorded dates and today are ignored.
     `promise_late` carries the promise chain's `late_by` into the target chain, because the
     client consequence is decided on promised dates only.
+    `rules`: announced policy changes; a late client stage's grace and restart are those in
+    force on the day it opened.
     """
     grace = terms.consequences.client.grace
     restart = terms.consequences.client.restart
@@ -151,6 +155,9 @@ def chain(
             previous, before = links[-1], terms.stages[index - 1]
             opens = cal.next(previous.end)
             late = promise_late[index - 1] if promise_late is not None else previous.late_by
+            if rules is not None:
+                client = rules.on(previous.opens).consequences.client
+                grace, restart = client.grace, client.restart
             if before.owner == "client" and late > grace:
                 opens, restarted = cal.add(previous.end, 1 + restart), True
             for paid in held.get(before.name, ()):
@@ -241,17 +248,19 @@ def holding_gate(terms: Engagement, current: StagePlan | None) -> int | None:
     return None
 
 
-def schedule(terms: Engagement, cal: WorkCalendar, today: date) -> Schedule:
-    """Every date of the engagement on `today`."""
-    lengths = [durations(terms, stage) for stage in terms.stages]
+def schedule(terms: Engagement, cal: WorkCalendar, today: date, rules: Rules | None = None) -> Schedule:
+    """Every date of the engagement on `today` (`rules`: announced policy changes, applied
+    stage by stage, see core/policy_changes.py)."""
+    buffered = rules.durations_terms(terms.signed, today) if rules is not None else terms
+    lengths = [durations(buffered, stage) for stage in terms.stages]
     start = start_date(terms, cal)
     promise = target = baseline = None
     if start is not None:
-        promise = chain(terms, cal, start, [p for p, _ in lengths], today)
+        promise = chain(terms, cal, start, [p for p, _ in lengths], today, rules=rules)
         target = chain(
-            terms, cal, start, [t for _, t in lengths], today, [link.late_by for link in promise]
+            terms, cal, start, [t for _, t in lengths], today, [link.late_by for link in promise], rules
         )
-        baseline = chain(terms, cal, start, [p for p, _ in lengths], None)
+        baseline = chain(terms, cal, start, [p for p, _ in lengths], None, rules=rules)
 
     grace = terms.consequences.client.grace
     per_week = cal.workdays_per_week
@@ -259,6 +268,8 @@ def schedule(terms: Engagement, cal: WorkCalendar, today: date) -> Schedule:
     for index, stage in enumerate(terms.stages):
         link = promise[index] if promise else None
         late_by = link.late_by if link else None
+        if rules is not None and link is not None:
+            grace = rules.on(link.opens).consequences.client.grace
         if stage.owner == "client":
             consequence, weeks = late_by is not None and late_by > grace, 0
         else:
@@ -314,7 +325,10 @@ def schedule(terms: Engagement, cal: WorkCalendar, today: date) -> Schedule:
     drift = None
     if final_due is not None and baseline_final is not None and not cancelled:
         drift = signed_between(cal, baseline_final, final_due)
-    rate = credit_rate(terms, sum(plan.weeks_late for plan in plans))
+    if rules is None:
+        rate = credit_rate(terms, sum(plan.weeks_late for plan in plans))
+    else:
+        rate = _credit_rate_by_rules(plans, rules)
     return Schedule(
         today=today,
         start=start,
@@ -330,6 +344,18 @@ def schedule(terms: Engagement, cal: WorkCalendar, today: date) -> Schedule:
         baseline_final_due=baseline_final,
         gate=gate,
     )
+
+
+def _credit_rate_by_rules(plans: list[StagePlan], rules: Rules) -> Decimal:
+    """Our credit rate when announced changes may have changed our consequence: each late
+    stage of ours earns the discount in force on the day it opened, capped by the cap in
+    force on the day the last of them opened."""
+    late = [plan for plan in plans if plan.weeks_late and plan.promise is not None]
+    if not late:
+        return Decimal(0)
+    earned = sum((rules.on(p.promise.opens).consequences.us.discount * p.weeks_late for p in late), Decimal(0))  # type: ignore[union-attr]
+    cap = rules.on(late[-1].promise.opens).consequences.us.cap  # type: ignore[union-attr]
+    return min(cap, earned)
 
 
 def _could_open(stages: list[Stage], promise: list[Link | None] | None, origin: Origin) -> list[Problem]:

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from .model import Engagement
 from .money import PaymentPlan, round_money
 from .schedule import Schedule
 from .validate import Loaded
+
+if TYPE_CHECKING:
+    from .history import Story
 
 ATTENTION = {"active": 0, "scheduled": 2, "on-hold": 3, "proposal": 4, "done": 5, "cancelled": 6}
 
@@ -24,6 +28,7 @@ class Snapshot:
     loaded: Loaded
     schedule: Schedule
     payments: list[PaymentPlan]
+    history: Story | None = None  # from the git history of projects/ (core/history.py), when read
 
     @property
     def id(self) -> str:

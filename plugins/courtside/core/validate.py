@@ -23,7 +23,10 @@ from .model import (
     CalendarPolicy,
     Engagement,
     Policies,
+    PoliciesFile,
+    PolicyChange,
 )
+from .policy_changes import Rules, rules_of
 from .problems import Invalid, Problem, field_name
 from .results import Broken
 from .values import SHARE_PATTERN, BadValue, kind_of, parse_iso_date, shown
@@ -86,6 +89,7 @@ class Loaded:
     body: str
     origin: Origin
     calendar: WorkCalendar
+    rules: Rules | None = None  # the terms before and after each announced policy change
 
 
 def _known_prefix(lines: dict[tuple[str | int, ...], int], path: tuple[str | int, ...]) -> int:
@@ -185,10 +189,12 @@ def _describe(error: dict[str, Any], model: type[BaseModel]) -> str:
     if kind == "missing":
         return f"required field is missing; expected {_expected(path)}"
     if kind == "extra_forbidden":
+        if model is Engagement and path == ("changes",):
+            return "announced policy changes belong in _policies.yml (docs/guide/history.md)"
         guess = _guess(model, path)
         if guess:
             return f"unknown field; did you mean '{guess}'?"
-        if model is Policies and not path[:-1] and path[-1] in ENGAGEMENT_KEYS:
+        if model is PoliciesFile and not path[:-1] and path[-1] in ENGAGEMENT_KEYS:
             return f"unknown field in the policies: '{path[-1]}' belongs in an engagement file"
         owner = _model_at(model, path[:-1])
         known = sorted(owner.model_fields) if owner else []
@@ -378,8 +384,25 @@ def check_engagement(terms: Engagement, source: Origin) -> list[Problem]:
 
 
 def check_policies(policies: Policies, source: Origin) -> list[Problem]:
-    """Rules of `_policies.yml` that span fields (the calendar's country and subdivision)."""
+    """Rules of `_policies.yml` that span fields (the calendar's country and subdivision), and
+    announced changes that set something."""
     return _calendar_problems(policies.calendar, source)
+
+
+def _empty_changes(data: Any, source: Origin) -> list[Problem]:
+    """Announced changes that set nothing (found on the text, so that they are reported with
+    every other problem of the file)."""
+    changes = data.get("changes") if isinstance(data, dict) else None
+    if not isinstance(changes, list):
+        return []
+    return [
+        source.problem(
+            ("changes", index, "set"),
+            "nothing to change; expected the policy keys that change, like {payment: {late_fee: 2%}}",
+        )
+        for index, change in enumerate(changes)
+        if isinstance(change, dict) and change.get("set") in ({}, None) and "set" in change
+    ]
 
 
 def calendar_of(terms: Engagement | Policies) -> WorkCalendar:
@@ -424,6 +447,7 @@ class PolicySet:
     data: dict[str, Any]  # the usable policies as written: merged under each engagement
     file: str | None = None  # how problems name the policies file
     located: Located | None = None  # its lines, to point at inherited values
+    changes: tuple[tuple[PolicyChange, dict[str, Any]], ...] = ()  # announced: each with its `set` as written
 
 
 NO_POLICIES = PolicySet(Policies(), [], {})
@@ -437,21 +461,30 @@ def load_policies(file: str, data: bytes) -> PolicySet:
         return PolicySet(Policies(), list(exc.problems), {}, file, None)
     origin = Origin(file, located)
     try:
-        policies = Policies.model_validate(located.data)
+        policies = PoliciesFile.model_validate(located.data)
     except ValidationError as exc:
-        problems = validation_problems(exc, Policies, origin)
+        problems = validation_problems(exc, PoliciesFile, origin)
     else:
         problems = check_policies(policies, origin)
+    problems += [p for p in _empty_changes(located.data, origin) if p not in problems]
     if not problems:
-        return PolicySet(policies, [], located.data, file, located)
+        return _policy_set(policies, [], located, file)
     usable = _without(located, problems)
     # Every top-level field with a problem is left out, so what remains validates; should a
     # rule ever fail across the fields that remain, none of them applies (its problem is listed).
     try:
-        policies = Policies.model_validate(usable.data)
+        policies = PoliciesFile.model_validate(usable.data)
     except ValidationError:
-        usable, policies = Located({}, {}), Policies()
-    return PolicySet(policies, problems, usable.data, file, usable)
+        usable, policies = Located({}, {}), PoliciesFile()
+    return _policy_set(policies, problems, usable, file)
+
+
+def _policy_set(policies: PoliciesFile, problems: list[Problem], located: Located, file: str) -> PolicySet:
+    """The policies as engagements inherit them (without `changes`), and the changes apart."""
+    data = {key: value for key, value in located.data.items() if key != "changes"}
+    written = located.data.get("changes") or []
+    changes = tuple((change, written[index]["set"]) for index, change in enumerate(policies.changes))
+    return PolicySet(policies, problems, data, file, located, changes)
 
 
 def _without(located: Located, problems: list[Problem]) -> Located:
@@ -500,6 +533,10 @@ def load_engagement(ident: str, file: str, data: bytes, policies: PolicySet) -> 
     except ValidationError as exc:
         return broken(validation_problems(exc, Engagement, origin))
     problems = check_engagement(terms, origin)
+    rules = None
+    if policies.changes and isinstance(raw, dict):
+        rules, more = _rules(terms, raw, policies, origin)
+        problems += more
     if problems:
         return broken(problems)
     try:
@@ -508,4 +545,29 @@ def load_engagement(ident: str, file: str, data: bytes, policies: PolicySet) -> 
         return broken([origin.problem(("calendar",), str(exc))])
     # Only the lines are still needed (for problems found later): not the parsed values.
     slim = Origin(file, Located({}, located.lines), policies.file, policies.located)
-    return Loaded(ident, terms, located.body, slim, calendar)
+    return Loaded(ident, terms, located.body, slim, calendar, rules)
+
+
+def _rules(
+    terms: Engagement, raw: dict[str, Any], policies: PolicySet, origin: Origin
+) -> tuple[Rules | None, list[Problem]]:
+    """The engagement's terms after each announced change: the changes' `set` merged over the
+    policies in order of `from`, the engagement's own keys over them (they win, as always)."""
+    steps = []
+    problems: list[Problem] = []
+    data = policies.data
+    ordered = sorted(enumerate(policies.changes), key=lambda item: (item[1][0].from_, item[0]))
+    for index, (change, written) in ordered:
+        data = merge(data, written)
+        try:
+            steps.append((index, change, Engagement.model_validate(merge(data, raw))))
+        except ValidationError as exc:
+            found = "; ".join(sorted({_describe(e, Engagement) for e in exc.errors(include_url=False)}))
+            problems.append(
+                origin.problem(
+                    (),
+                    f"the policy change from {change.from_} in {policies.file} does not fit this "
+                    f"engagement: {found}",
+                )
+            )
+    return (rules_of(terms, steps), problems)

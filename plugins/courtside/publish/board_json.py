@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from ..core.board import Board, totals
 from ..core.money import PaymentPlan
 from ..core.snapshot import Snapshot
+from .history_view import history_json
 
 
 def _iso(value: date | None) -> str | None:
@@ -100,6 +101,7 @@ def engagement_json(snap: Snapshot, link: str | None = None) -> dict[str, Any]:
         else {"budget": _money(terms.hours.budget), "spent": _money(terms.hours.spent)},
         "stages": [stage_json(s) for s in plan.stages],
         "payments": [payment_json(p) for p in snap.payments],
+        **history_json(snap),
     }
 
 

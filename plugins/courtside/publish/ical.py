@@ -20,12 +20,10 @@ What is decided here (docs/calendar-and-reminders.md explains each choice):
   time (`TRANSP:TRANSPARENT`): a due date, not a meeting.
 * UIDs come from the stage's or payment's name (normalized), the engagement id and the
   studio, never from a date or the share, so a moved date updates the event in place.
-* `LAST-MODIFIED` (and `DTSTAMP`, which RFC 5545 defines as the same thing for a calendar
-  without `METHOD`) is the last day something moved the event: a recorded date before it,
-  or today while a stage before it runs late. `SEQUENCE` counts the days from the day the
-  dates were assigned to that day. A static build has no memory: this is a deterministic
-  function of the engagement and today that grows whenever the event moves, as long as
-  recorded dates are written down on the day they happen.
+* `SEQUENCE` and `LAST-MODIFIED` (and `DTSTAMP`, which RFC 5545 defines as the same thing
+  for a calendar without `METHOD`) are computed in the core (`core/revisions.py`): from the
+  git history of `projects/` when there is one (the number of versions that moved the
+  event's date, and the day of the last), else from the engagement and today alone.
 * The client's calendar holds the client's stages, our promised deliveries (promise chain,
   never the target chain) and the payments; a reminder (`VALARM`) two days before, at
   9:00, on each date the client still owes. A proposal has an empty (valid) calendar, so a
@@ -44,14 +42,14 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 from urllib.parse import quote, urlsplit
 
 from babel.lists import format_list
 
-from ..core.schedule import deposit_paid
+from ..core.revisions import EventRevisions, Revision, event_revisions
 from .i18n import Speech, speech_for
 
 if TYPE_CHECKING:
@@ -59,7 +57,6 @@ if TYPE_CHECKING:
 
     from ..core.board import Board
     from ..core.money import PaymentPlan
-    from ..core.schedule import StagePlan
     from ..core.snapshot import Snapshot
 
 PRODID = "-//Courtside//Courtside calendar 1.0//EN"
@@ -133,80 +130,6 @@ def _keys(names: list[str]) -> list[str]:
     return out
 
 
-# -- When an event last moved ----------------------------------------------------------------
-
-
-def assigned_on(snap: Snapshot) -> date | None:
-    """The day the dates were assigned: signing, or the deposit's payment when later."""
-    terms = snap.terms
-    ready, paid = deposit_paid(terms)
-    if terms.signed is None or not ready:
-        return None
-    return max(terms.signed, paid) if paid else terms.signed
-
-
-def _latest(*days: date | None) -> date | None:
-    """The latest of the known days, None when none is known."""
-    known = [d for d in days if d is not None]
-    return max(known) if known else None
-
-
-def moved_on(snap: Snapshot) -> tuple[list[date | None], list[date | None]]:
-    """Per stage: the last day its due date moved, and the last day its end moved.
-
-    None means never since the dates were assigned. What moves a stage (format.md, the
-    date rules): the end of the stage before it, a gate payment holding it, a recorded
-    `started` that differs from the date it replaces, and, for its end, a `done` that
-    differs from its due date or `today` while it runs late.
-    """
-    plan, cal, today = snap.schedule, snap.loaded.calendar, snap.schedule.today
-    gates: dict[str, list] = {}
-    for payment in snap.terms.payments:
-        if payment.gate:
-            gates.setdefault(payment.due, []).append(payment)
-    due_moved: list[date | None] = []
-    end_moved: list[date | None] = []
-    previous: StagePlan | None = None
-    for index, stage_plan in enumerate(plan.stages):
-        link, stage = stage_plan.promise, stage_plan.stage
-        assert link is not None
-        if stage.started is not None:
-            replaced = plan.start if previous is None else cal.next(previous.promise.end)  # type: ignore[union-attr]
-            opens = stage.started if stage.started != replaced else None
-        elif index == 0:
-            opens = None
-        else:
-            opens = end_moved[-1]
-            assert previous is not None
-            if link.gated:
-                for payment in gates.get(previous.name, ()):
-                    opens = _latest(opens, payment.paid if payment.paid is not None else today)
-        end = opens
-        if stage.done is not None:
-            if stage.done != link.due:
-                end = _latest(end, stage.done)
-        elif link.due < today:
-            end = _latest(end, today)
-        due_moved.append(opens)
-        end_moved.append(end)
-        previous = stage_plan
-    return due_moved, end_moved
-
-
-class Revision(NamedTuple):
-    """An event's revision: SEQUENCE and LAST-MODIFIED (also its DTSTAMP)."""
-
-    sequence: int
-    modified: datetime
-
-
-def revision(assigned: date, today: date, *moves: date | None) -> Revision:
-    """SEQUENCE = days from the assignment to the last move (capped at today); UTC midnight."""
-    last = _latest(assigned, *moves) or assigned
-    last = max(assigned, min(last, today))
-    return Revision((last - assigned).days, datetime.combine(last, time(0), tzinfo=UTC))
-
-
 # -- Events, as plain values -------------------------------------------------------------------
 
 
@@ -249,43 +172,37 @@ def _page_line(speech: Speech, page_url: str | None) -> str:
     return "\n\n" + speech.gettext("The whole schedule: %(url)s", url=page_url)
 
 
-def _stage_dates(snap: Snapshot, assigned: date, due_moved: list[date | None]) -> Iterator[tuple[Any, str, date, Revision]]:
-    """Each stage of a dated engagement with its event key, promised due day and revision.
-
-    Both calendars share this: a client stage's event also changes when the client is done
-    (its alarm goes), ours only when its promised date moves."""
+def _stage_dates(snap: Snapshot, revisions: list[Revision]) -> Iterator[tuple[Any, str, date, Revision]]:
+    """Each stage of a dated engagement with its event key, promised due day and revision
+    (both calendars share this)."""
     plan = snap.schedule
     for stage_plan, key in zip(plan.stages, _keys([s.name for s in plan.stages]), strict=True):
         link = stage_plan.promise
         assert link is not None  # a dated engagement has a promise chain
-        done = stage_plan.stage.done if stage_plan.owner == "client" else None
-        yield stage_plan, key, link.due, revision(assigned, plan.today, due_moved[stage_plan.index], done)
+        yield stage_plan, key, link.due, revisions[stage_plan.index]
 
 
-def _still_owed(snap: Snapshot, speech: Speech, assigned: date, link_line: str, page_url: str | None, internal: bool) -> list[DueEvent]:
-    """A cancelled engagement's events: the due dates of its invoiced, unpaid payments only.
-
-    Their dates no longer move with any stage: each moved last when its stage was done (or
-    its payment made), which is when a stage-due payment was invoiced."""
-    done = [plan.stage.done for plan in snap.schedule.stages]
+def _still_owed(
+    snap: Snapshot, speech: Speech, revisions: EventRevisions, link_line: str, page_url: str | None, internal: bool
+) -> list[DueEvent]:
+    """A cancelled engagement's events: the due dates of its invoiced, unpaid payments only."""
     owed = {pay.index for pay in snap.payments if pay.state in ("invoiced", "overdue")}
-    return _payment_events(snap, speech, assigned, done, link_line, page_url, internal, only=owed)
+    return _payment_events(snap, speech, revisions.payments, link_line, page_url, internal, only=owed)
 
 
 def client_events(snap: Snapshot, page_url: str | None = None) -> list[DueEvent]:
     """The client's calendar events: their stages, our promised deliveries, the payments."""
     terms, plan = snap.terms, snap.schedule
-    assigned = assigned_on(snap)
-    if assigned is None or not plan.dated:
+    revisions = event_revisions(snap)
+    if revisions is None:  # no dates yet (a proposal, a deposit not paid)
         return []
     speech = speech_for(terms.language)
     link_line = _page_line(speech, page_url)
     if plan.state == "cancelled":
-        return _still_owed(snap, speech, assigned, link_line, page_url, internal=False)
+        return _still_owed(snap, speech, revisions, link_line, page_url, internal=False)
     studio, project = terms.studio.name, terms.project
-    due_moved, end_moved = moved_on(snap)
     events = []
-    for stage_plan, key, due, rev in _stage_dates(snap, assigned, due_moved):
+    for stage_plan, key, due, rev in _stage_dates(snap, revisions.stages):
         stage, day = stage_plan.stage, speech.date(due)
         items = format_list(list(stage.deliverables), locale=speech.locale) if stage.deliverables else ""
         if stage_plan.owner == "client":
@@ -305,25 +222,23 @@ def client_events(snap: Snapshot, page_url: str | None = None) -> list[DueEvent]
         uid = event_uid(snap.id, "stage", key, studio)
         owed = stage_plan.owner == "client" and stage.done is None
         events.append(DueEvent(uid, due, summary, text + link_line, rev, page_url, alarm=owed))
-    events.extend(_payment_events(snap, speech, assigned, end_moved, link_line, page_url, internal=False))
+    events.extend(_payment_events(snap, speech, revisions.payments, link_line, page_url, internal=False))
     return events
 
 
 def _payment_events(
     snap: Snapshot,
     speech: Speech,
-    assigned: date,
-    end_moved: list[date | None],
+    revisions: list[Revision],
     link_line: str,
     page_url: str | None,
     internal: bool,
     only: set[int] | None = None,
 ) -> list[DueEvent]:
     """One event per payment with a due date, known or expected (of those in `only`, when given)."""
-    terms, plan = snap.terms, snap.schedule
-    stage_index = {s.name: s.index for s in plan.stages}
+    terms = snap.terms
     events = []
-    for pay, key in zip(snap.payments, _keys([p.name for p in snap.payments]), strict=True):
+    for pay, key, rev in zip(snap.payments, _keys([p.name for p in snap.payments]), revisions, strict=True):
         day, expected = payment_day(pay, terms.payment.terms)
         if day is None or (only is not None and pay.index not in only):
             continue
@@ -351,11 +266,6 @@ def _payment_events(
             text = speech.gettext(
                 "%(payment)s: %(amount)s, due on %(date)s.", payment=pay.name, amount=amount, date=speech.date(day)
             )
-        moves: list[date | None] = [pay.payment.paid]
-        if pay.stage is not None:
-            index = stage_index[pay.stage]
-            moves += [end_moved[index], plan.stages[index].stage.done]
-        rev = revision(assigned, plan.today, *moves)
         uid = event_uid(snap.id, "payment", key, terms.studio.name, internal)
         owed = not internal and pay.payment.paid is None
         events.append(DueEvent(uid, day, summary, text + link_line, rev, page_url, tentative=expected, alarm=owed))
@@ -376,16 +286,15 @@ def client_head(snap: Snapshot) -> CalendarHead:
 def internal_events(snap: Snapshot, speech: Speech, page_url: str | None = None) -> list[DueEvent]:
     """The studio's events of one engagement: every stage (both owners) and every payment."""
     terms, plan = snap.terms, snap.schedule
-    assigned = assigned_on(snap)
-    if assigned is None or not plan.dated:
+    revisions = event_revisions(snap)
+    if revisions is None:  # no dates yet (a proposal, a deposit not paid)
         return []
     link_line = _page_line(speech, page_url)
     if plan.state == "cancelled":
-        return _still_owed(snap, speech, assigned, link_line, page_url, internal=True)
+        return _still_owed(snap, speech, revisions, link_line, page_url, internal=True)
     studio = terms.studio.name
-    due_moved, end_moved = moved_on(snap)
     events = []
-    for stage_plan, key, due, rev in _stage_dates(snap, assigned, due_moved):
+    for stage_plan, key, due, rev in _stage_dates(snap, revisions.stages):
         stage = stage_plan.stage
         names = {"client": terms.client, "stage": stage.name, "project": terms.project, "date": speech.date(due)}
         if stage_plan.owner == "client":
@@ -399,7 +308,7 @@ def internal_events(snap: Snapshot, speech: Speech, page_url: str | None = None)
             text += " " + speech.gettext("Deliverables: %(items)s.", items=items)
         uid = event_uid(snap.id, "stage", key, studio, internal=True)
         events.append(DueEvent(uid, due, summary, text + link_line, rev, page_url))
-    events.extend(_payment_events(snap, speech, assigned, end_moved, link_line, page_url, internal=True))
+    events.extend(_payment_events(snap, speech, revisions.payments, link_line, page_url, internal=True))
     return events
 
 

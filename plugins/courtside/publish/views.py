@@ -31,6 +31,7 @@ from ..core.problems import Problem
 from ..core.schedule import StagePlan
 from ..core.snapshot import Snapshot
 from ..core.values import LANGUAGES, pick_texts
+from .history_view import board_history, client_history
 from .i18n import Speech, speech_for
 from .ical import CalendarLinks
 from .timeline import board_timeline, proposal_timeline, stage_timeline
@@ -156,6 +157,7 @@ class ClientView:
     turnaround: list[str] = field(default_factory=list)  # empty: no more work to talk about
     calendar: CalendarLinks | None = None
     calendar_note: str = ""
+    history: Any = None  # publish/history_view.ClientHistory: what changed, the acceptance, announcements
 
     # What the template context gets besides the view: `_`, `gettext`, `ngettext`, `speech`.
     def jinja_globals(self) -> dict[str, Any]:
@@ -909,6 +911,7 @@ def client_view(item: Snapshot | Broken, serving: bool = False, calendar: Calend
         turnaround=turnaround(item, speech),
         calendar=calendar,
         calendar_note=_calendar_note(item, speech),
+        history=client_history(item),
     )
 
 
@@ -973,6 +976,7 @@ class BoardView:
     problems: list[str]  # problems of no single engagement (the policies file)
     reminders: list[Any] = field(default_factory=list)  # publish.mailto.ReminderMail: to send, then sent today
     json_name: str = "board.json"
+    history: Any = None  # publish/history_view.BoardHistory: recent changes, marks, announcements
 
     # What the template context gets besides the view.
     def jinja_globals(self) -> dict[str, Any]:
@@ -1156,4 +1160,5 @@ def board_view(board: Board, links: dict[str, str], reminders: list[Any] | None 
         ],
         problems=_problem_lines([p for p in board.problems if p not in in_broken]),
         reminders=list(reminders or []),
+        history=board_history(board, links),
     )

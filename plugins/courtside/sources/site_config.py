@@ -41,6 +41,8 @@ PLUGIN_DEFAULTS: dict[str, Any] = {
     "board_path": None,
     "board_protected": False,
     "jobs": 0,
+    "history": True,
+    "on_invalid": "fail",
 }
 """The plugin's options and their defaults, as config.py declares them for MkDocs."""
 
@@ -401,4 +403,10 @@ def _option_problem(key: str, value: Any) -> str | None:
     if key == "jobs":
         ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
         return None if ok else f"expected 0 (one per CPU) or a larger whole number, got {value!r}"
+    if key == "history":
+        return None if isinstance(value, bool) else f"expected true or false, got {value!r}"
+    if key == "on_invalid":
+        from ..options import ON_INVALID
+
+        return None if value in ON_INVALID else f"expected one of {', '.join(ON_INVALID)}, got {value!r}"
     return None
