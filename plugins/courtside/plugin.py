@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -74,6 +76,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         self.projects = (root / self.config.projects).resolve()
         if not self.projects.is_dir():
             raise PluginError(f"courtside: the projects folder {self.projects} does not exist")
+        self._refuse_unsafe_folders(config)
         try:
             self.today = today_from(
                 [
@@ -209,6 +212,9 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
             "<title>Not found</title><p>Nothing here.</p>\n",
             encoding="utf-8",
         )
+        # `mkdocs build --dirty` keeps the site's old files: the pages of rotated shares and of
+        # deleted engagements must go all the same (a clean build has none to remove).
+        remove_stale_pages(client_dir, {entry for page in self._pages for entry in page.entries})
         keys = [page.item.id for page in self._pages]
         if self.board_path is not None:
             keys.append(BOARD_KEY)
@@ -229,6 +235,35 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         return server
 
     # -- helpers ---------------------------------------------------------------------------
+
+    # Settings that would destroy or expose the engagements are refused before anything is
+    # written (MkDocs calls `on_config` before it touches the site folder): a site folder that
+    # is, holds or lies inside projects/ (a build empties it: every engagement file gone);
+    # projects/ inside docs_dir (every engagement a public page, in the sitemap and search);
+    # `client_dir` or `board_path` outside the site or hidden in it.
+    def _refuse_unsafe_folders(self, config: MkDocsConfig) -> None:
+        assert self.projects is not None
+        site = Path(config.site_dir).resolve()
+        docs = Path(config.docs_dir).resolve()
+        projects = self.projects
+        if site == projects or site.is_relative_to(projects) or projects.is_relative_to(site):
+            where = "is" if site == projects else "is inside" if site.is_relative_to(projects) else "holds"
+            raise PluginError(
+                f"courtside: the site folder {site} {where} the projects folder {projects}; a build "
+                "empties the site folder first, which would delete the engagement files. Build into "
+                "a folder of its own (site_dir, or `mkdocs build -d site`); nothing was written"
+            )
+        if projects == docs or projects.is_relative_to(docs):
+            raise PluginError(
+                f"courtside: the projects folder {projects} is inside docs_dir {docs}; MkDocs would "
+                "publish every engagement file as a public page (in the sitemap and the search "
+                "index). Move the projects folder next to docs_dir, not into it; nothing was written"
+            )
+        for option in ("client_dir", "board_path"):
+            value = self.config[option]
+            if value is not None:
+                _refuse_outside_site(option, value)
+
 
     # Where the board goes in this build (None: nowhere), after checking the options:
     # `client_dir` and the board's folder must be folders of their own, and a build publishes
@@ -325,3 +360,42 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
             d for d in data.get("docs", []) if not any(d.get("location", "").startswith(p) for p in private_prefixes)
         ]
         index.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+SHARE_ENTRY = re.compile(r"[a-z0-9]{20,}(?:\.html)?")
+"""A client page's entry in the client folder: its share's folder, or `<share>.html`."""
+
+
+# The client folder less every client page that this build does not publish (a dirty build's
+# leftovers: rotated shares, deleted engagements). Only entries named like a share are
+# touched: anything else in the folder is not a client page.
+def remove_stale_pages(client_dir: Path, current: set[str]) -> None:
+    if not client_dir.is_dir():
+        return
+    for entry in client_dir.iterdir():
+        if entry.name in current or not SHARE_ENTRY.fullmatch(entry.name):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
+# A folder of the site given by an option: relative, inside the site, not hidden.
+def _refuse_outside_site(option: str, value: str) -> None:
+    text = value.strip()
+    parts = text.rstrip("/").split("/")
+    if text.startswith(("/", "~")) or "\\" in text or re.match(r"[A-Za-z]:", text):
+        reason = "is not a folder of the site (an absolute path)"
+    elif any(part in ("..", ".") for part in parts):
+        reason = "leaves the site (`..` or `.`)"
+    elif any(part.startswith(".") for part in parts if part):
+        reason = "is a hidden folder (many hosts do not serve it, and the build's own work folder is one)"
+    elif any(not part for part in parts) and text:
+        reason = "has an empty part (`//`)"
+    else:
+        return
+    raise PluginError(
+        f"courtside: `{option}: {value}` {reason}; expected a folder inside the site, written "
+        "from the site's root, such as c or clients/pages; nothing was written"
+    )
