@@ -45,7 +45,8 @@ def shown(value: Any, width: int = 40) -> str:
     elif isinstance(value, str):
         text = repr(" ".join(value.split()) if len(value) > width else value)
     elif isinstance(value, dict):
-        text = "{" + ", ".join(f"{k}: {shown(v, width)}" for k, v in value.items()) + "}"
+        keys = (k if str(k).isprintable() else repr(str(k))[1:-1] for k in value)  # controls escaped
+        text = "{" + ", ".join(f"{k}: {shown(v, width)}" for k, v in zip(keys, value.values(), strict=True)) + "}"
     elif isinstance(value, list | tuple):
         text = "[" + ", ".join(shown(v, width) for v in value) + "]"
     else:
