@@ -957,6 +957,10 @@ def test_random_input_never_crashes_and_what_passes_check_builds(tmp_path_factor
     (folder / "_policies.yml").write_text(POLICIES, encoding="utf-8")
     (folder / "acme.md").write_bytes(data)
     with time_limit(15):
+        with contextlib.redirect_stdout(io.StringIO()) as printed, contextlib.redirect_stderr(io.StringIO()):
+            code = courtside_main(["check", str(folder), "--today", TODAY.isoformat(), "--jobs", "1"])
+        problems, files = check_folder(folder, TODAY, str(folder))
+        assert code == (1 if problems else 0) and printed.getvalue() == "".join(f"{p}\n" for p in problems)
         problems, files = check_folder(folder, TODAY, "projects")
         assert files == ["projects/acme.md"]
         for problem in problems:  # each names the file, a line in it, and prints cleanly
