@@ -12,6 +12,7 @@ Mon 03-23, Design approval (client) due Mon 03-30; the dates were assigned on Mo
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import re
@@ -36,6 +37,7 @@ from courtside.publish.ical import (
     client_calendar,
     client_calendar_bytes,
     client_events,
+    engagement_digest,
     event_uid,
     internal_calendar,
     internal_calendar_bytes,
@@ -168,7 +170,7 @@ def test_long_russian_and_arabic_summaries_fold_at_75_octets():
         fields["stages"][0]["name"] = name
         fields["payments"][1]["due"] = name
         snap = snap_of("2026-03-05", "long-names", **fields)
-        raw = client_calendar_bytes(snap, SITE + "c/abcdefghij0123456789/")
+        raw = client_calendar_bytes(snap, SITE + "c/o83m814aclon01p9ez77/")
         lines = raw.split(b"\r\n")
         assert all(len(line) <= 75 for line in lines)
         summary_at = next(i for i, line in enumerate(lines) if line.startswith(b"SUMMARY:") and name[:5].encode() in line)
@@ -311,19 +313,25 @@ def test_a_proposal_has_an_empty_valid_calendar():
 
 
 def test_uids_come_from_names_not_dates_or_shares():
-    # Hand-written: kind, normalized name, engagement id, studio, fixed domain.
+    # Hand-written: kind, normalized name, engagement (the client's calendar: a digest of the
+    # id, never the file name), studio, fixed domain.
+    digest = "e" + hashlib.blake2b(b"acme-bakery", digest_size=8, person=b"courtside-uid").hexdigest()
     assert (
         event_uid("acme-bakery", "stage", stable_key("Design  Approval"), "Northwind Studio")
-        == "stage.design-approval.acme-bakery.northwind-studio@courtside.invalid"
+        == f"stage.design-approval.{digest}.northwind-studio@courtside.invalid"
+    )
+    assert (
+        event_uid("acme-bakery", "stage", stable_key("Design  Approval"), "Northwind Studio", internal=True)
+        == "stage.design-approval.acme-bakery.northwind-studio.board@courtside.invalid"
     )
     assert stable_key("Design approval") == stable_key("design-approval") == stable_key(" DESIGN approval. ")
     # Non-ASCII names are kept, percent-encoded: "Дизайн" is D0 94 D0 B8 D0 B7 D0 B0 D0 B9 D0 BD,
     # lowered first to "дизайн" (D0 B4 ...).
     assert stable_key("Дизайн") == "%D0%B4%D0%B8%D0%B7%D0%B0%D0%B9%D0%BD"
-    one = snap_of("2026-03-05", **front(share="a" * 20))
-    other = snap_of("2026-03-12", **front(done={"Kick-off materials": "2026-03-11"}, share="b" * 20))
-    first = {str(e["uid"]): e.decoded("dtstart") for e in written_events(one, SITE + "c/" + "a" * 20 + "/")}
-    second = {str(e["uid"]): e.decoded("dtstart") for e in written_events(other, SITE + "c/" + "b" * 20 + "/")}
+    one = snap_of("2026-03-05", **front(share="k7p2m9xq4r8t1vzb3hw6"))
+    other = snap_of("2026-03-12", **front(done={"Kick-off materials": "2026-03-11"}, share="q8w3e5r7t9y1u2i4o6p0"))
+    first = {str(e["uid"]): e.decoded("dtstart") for e in written_events(one, SITE + "c/k7p2m9xq4r8t1vzb3hw6/")}
+    second = {str(e["uid"]): e.decoded("dtstart") for e in written_events(other, SITE + "c/q8w3e5r7t9y1u2i4o6p0/")}
     assert set(first) == set(second)
     assert first != second  # the dates did move
 
@@ -334,8 +342,9 @@ def test_names_that_normalize_alike_still_get_their_own_uid():
     fields["stages"][2]["name"] = "review."
     fields["payments"][1]["due"] = "review."
     uids = [e.uid for e in client_events(snap_of("2026-03-05", "twins", **fields))]
-    assert uids[0] == "stage.review.twins.northwind-studio@courtside.invalid"
-    assert uids[2] == "stage.review-2.twins.northwind-studio@courtside.invalid"
+    twins = engagement_digest("twins")
+    assert uids[0] == f"stage.review.{twins}.northwind-studio@courtside.invalid"
+    assert uids[2] == f"stage.review-2.{twins}.northwind-studio@courtside.invalid"
     assert len(set(uids)) == len(uids) == 6
 
 
@@ -423,7 +432,7 @@ def replay(snap: Snapshot, last: date) -> int:
         known = dataclasses.replace(snap.loaded, terms=as_known_on(snap.terms, day))
         today_snap = snapshot_of(known, day)
         assert isinstance(today_snap, Snapshot)
-        for event in written_events(today_snap, "https://studio.example/c/abcdefghij0123456789/"):
+        for event in written_events(today_snap, "https://studio.example/c/o83m814aclon01p9ez77/"):
             uid, sequence = str(event["uid"]), int(event["sequence"])
             modified = event.decoded("last-modified").date()
             if uid in seen:
@@ -471,17 +480,17 @@ def test_daily_builds_through_every_kind_of_move():
 
 
 def test_calendar_links_download_and_webcal():
-    assert calendar_links("c/abcdefghij0123456789/", SITE + "c/abcdefghij0123456789/") == (
+    assert calendar_links("c/o83m814aclon01p9ez77/", SITE + "c/o83m814aclon01p9ez77/") == (
         "calendar.ics",
-        "webcal://studio.example/c/abcdefghij0123456789/calendar.ics",
+        "webcal://studio.example/c/o83m814aclon01p9ez77/calendar.ics",
     )
     # A site under a path, and pages as .html files (use_directory_urls: false).
-    assert calendar_links("c/abcdefghij0123456789.html", "https://x.example/agency/c/abcdefghij0123456789.html") == (
-        "abcdefghij0123456789/calendar.ics",
-        "webcal://x.example/agency/c/abcdefghij0123456789/calendar.ics",
+    assert calendar_links("c/o83m814aclon01p9ez77.html", "https://x.example/agency/c/o83m814aclon01p9ez77.html") == (
+        "o83m814aclon01p9ez77/calendar.ics",
+        "webcal://x.example/agency/c/o83m814aclon01p9ez77/calendar.ics",
     )
     # No site_url: a subscription needs an absolute address, so there is none.
-    assert calendar_links("c/abcdefghij0123456789/", None) == ("calendar.ics", None)
+    assert calendar_links("c/o83m814aclon01p9ez77/", None) == ("calendar.ics", None)
 
 
 # -- Two real builds, dates moved in between ---------------------------------------------------------

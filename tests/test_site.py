@@ -48,12 +48,12 @@ responsibilities:
 
 TRICKY_CLIENT = 'Tom & Jerry <script>alert("x")</script>'
 TRICKY_PROJECT = "<img src=x onerror=alert(1)> & 'Quotes' \"too\""
-TRICKY_SHARE = "tricky0000000000000000001"
+TRICKY_SHARE = "trickyvin92scom9ewkaht3ec"
 TRICKY = """\
 ---
 client: 'Tom & Jerry <script>alert("x")</script>'
 project: "<img src=x onerror=alert(1)> & 'Quotes' \\"too\\""
-share: tricky0000000000000000001
+share: trickyvin92scom9ewkaht3ec
 fee: 10000
 contacts:
   client: {name: "Ann <b>O'Neil</b>", email: ann@client.example}
@@ -69,12 +69,12 @@ payments:
 The scope of the tricky project.
 """
 
-OTHER_SHARE = "zedcorp00000000000000002"
+OTHER_SHARE = "zedcorpdwhst69ljmbxmeu6f"
 OTHER = """\
 ---
 client: Zed Corporation
 project: Secret rebrand
-share: zedcorp00000000000000002
+share: zedcorpdwhst69ljmbxmeu6f
 contacts:
   client: {name: Zoe Zed, email: zoe@zed.example}
 stages:
@@ -83,12 +83,12 @@ stages:
 Zed's confidential scope.
 """
 
-BROKEN_SHARE = "broken000000000000000003"
+BROKEN_SHARE = "broken4airfappete2jygrsg"
 BROKEN = """\
 ---
 client: Broken Bakery
 project: Half-written
-share: broken000000000000000003
+share: broken4airfappete2jygrsg
 contacts:
   client: {name: Bo Broken}
 stages:

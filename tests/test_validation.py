@@ -393,7 +393,7 @@ def test_a_typo_is_one_problem_not_also_a_missing_field(tmp_path):
 def test_all_problems_of_all_files_in_one_run(tmp_path):
     files = {
         "a.md": edit(VALID, "days: 8", "days: 0"),
-        "b.md": edit(edit(VALID, "client: Acme", "clent: Acme"), "k7p2m9xq4r8t1vzb3hw6", "bbbbbbbbbbbbbbbbbbbb"),
+        "b.md": edit(edit(VALID, "client: Acme", "clent: Acme"), "k7p2m9xq4r8t1vzb3hw6", "jf9js4i3i4w1upb7ozcr"),
         "c.md": "no front matter\n",
     }
     board = board_of(tmp_path, files)
@@ -475,7 +475,7 @@ def test_a_subdivision_clashing_with_the_inherited_country_points_at_the_engagem
 
 def test_a_policies_calendar_error_is_reported_once_not_per_engagement(tmp_path):
     policies = edit(POLICIES, "country: US\n  subdivision: CA", "country: XX")
-    other = edit(VALID, "k7p2m9xq4r8t1vzb3hw6", "bbbbbbbbbbbbbbbbbbbb")
+    other = edit(VALID, "k7p2m9xq4r8t1vzb3hw6", "jf9js4i3i4w1upb7ozcr")
     board = board_of(tmp_path, {"a.md": VALID, "b.md": other}, policies)
     assert_problems(board.problems, [(POLICIES_FILE, 7, "calendar.country", "'XX'")])
 

@@ -32,7 +32,7 @@ def site_folder(option: str, value: str) -> str:
     text = value.strip()
     folder = text.strip("/")
     parts = folder.split("/")
-    if text.startswith("~") or "\\" in text or re.match(r"[A-Za-z]:", text):
+    if text.startswith(("/", "~")) or "\\" in text or re.match(r"[A-Za-z]:", text):
         reason = "is not a folder of the site (an absolute path)"
     elif any(part in ("..", ".") for part in parts):
         reason = "leaves the site (`..` or `.`)"

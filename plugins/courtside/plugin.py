@@ -80,6 +80,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         self.projects = (root / self.config.projects).resolve()
         if not self.projects.is_dir():
             raise PluginError(f"courtside: the projects folder {self.projects} does not exist")
+        self._refuse_unsafe_folders(config)
         try:
             self.today = today_from(
                 [
@@ -269,6 +270,30 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         return server
 
     # -- helpers ---------------------------------------------------------------------------
+
+    # Settings that would destroy or expose the engagements are refused before anything is
+    # written (MkDocs calls `on_config` before it touches the site folder): a site folder that
+    # is, holds or lies inside projects/ (a build empties it: every engagement file gone);
+    # projects/ inside docs_dir (every engagement a public page, in the sitemap and search);
+    # `client_dir` or `board_path` outside the site or hidden in it.
+    def _refuse_unsafe_folders(self, config: MkDocsConfig) -> None:
+        assert self.projects is not None
+        site = Path(config.site_dir).resolve()
+        docs = Path(config.docs_dir).resolve()
+        projects = self.projects
+        if site == projects or site.is_relative_to(projects) or projects.is_relative_to(site):
+            where = "is" if site == projects else "is inside" if site.is_relative_to(projects) else "holds"
+            raise PluginError(
+                f"courtside: the site folder {site} {where} the projects folder {projects}; a build "
+                "empties the site folder first, which would delete the engagement files. Build into "
+                "a folder of its own (site_dir, or `mkdocs build -d site`); nothing was written"
+            )
+        if projects == docs or projects.is_relative_to(docs):
+            raise PluginError(
+                f"courtside: the projects folder {projects} is inside docs_dir {docs}; MkDocs would "
+                "publish every engagement file as a public page (in the sitemap and the search "
+                "index). Move the projects folder next to docs_dir, not into it; nothing was written"
+            )
 
     # Where the board goes in this build (None: nowhere), after checking the options
     # (options.py: the rules `courtside build` applies too).

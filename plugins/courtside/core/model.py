@@ -104,7 +104,9 @@ Currency = Annotated[
     str, BeforeValidator(parse_currency), WithJsonSchema({"type": "string", "pattern": "^[A-Z]{3}$"})
 ]
 Language = Annotated[str, BeforeValidator(parse_language), WithJsonSchema({"enum": list(LANGUAGES)})]
-Share = Annotated[str, BeforeValidator(parse_share), WithJsonSchema({"type": "string", "pattern": "^[a-z0-9]{20,}$"})]
+Share = Annotated[
+    str, BeforeValidator(parse_share), WithJsonSchema({"type": "string", "pattern": "^[a-z0-9]{20,64}$"})
+]
 DateRange = Annotated[
     tuple[date, date],
     BeforeValidator(parse_range),
@@ -193,6 +195,15 @@ class Strict(BaseModel):
 
 # -- Policies -------------------------------------------------------------------------------
 
+MAX_STAGES = 100
+"""Stages in one engagement: a long project has a few dozen; past this it is a mistake (a
+pasted list, a generated file), and the page, timeline and calendar stay readable below it."""
+MAX_PAYMENTS = 100
+MAX_ITEMS = 100
+"""Deliverables of a stage, email hours: far past any real list."""
+MAX_DAYS_LISTED = 1000
+"""Entries of `calendar.closed` or `calendar.open`: years of days off, kept in one file."""
+
 
 class Person(Strict):
     name: Text
@@ -209,14 +220,14 @@ class CalendarPolicy(Strict):
     country: Country | None = None
     subdivision: Subdivision | None = None
     workdays: Annotated[list[Weekday], Field(min_length=1)] = ["mon", "tue", "wed", "thu", "fri"]
-    closed: list[DateRange] = []
-    open: list[IsoDate] = []
+    closed: Annotated[list[DateRange], Field(max_length=MAX_DAYS_LISTED)] = []
+    open: Annotated[list[IsoDate], Field(max_length=MAX_DAYS_LISTED)] = []
 
 
 class Communication(Strict):
     channels: LocalTexts = {"*": ["email"]}
     response: WorkingDays = 2
-    email_hours: list[Time] = []
+    email_hours: Annotated[list[Time], Field(max_length=MAX_ITEMS)] = []
     timezone: TimeZone | None = None  # of `email_hours`; the client page names it
 
 
@@ -343,7 +354,7 @@ class Stage(Strict):
     name: Text
     owner: Literal["us", "client"]
     days: WorkingDays
-    deliverables: list[Text] = []
+    deliverables: Annotated[list[Text], Field(max_length=MAX_ITEMS)] = []
     started: IsoDate | None = None
     done: IsoDate | None = None
 
@@ -369,8 +380,8 @@ class Engagement(Policies):
     signed: IsoDate | None = None
     start: IsoDate | None = None
     status: Literal["on-hold", "cancelled"] | None = None
-    stages: Annotated[list[Stage], Field(min_length=1)]
-    payments: list[Payment] = []
+    stages: Annotated[list[Stage], Field(min_length=1, max_length=MAX_STAGES)]
+    payments: Annotated[list[Payment], Field(max_length=MAX_PAYMENTS)] = []
     accepted: Acceptance | None = None
 
 

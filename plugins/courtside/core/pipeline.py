@@ -55,7 +55,7 @@ def evaluate(source: Source, policies: PolicySet, today: date, upto: Stop = "all
     `upto="all"` gives a `Snapshot` (or `Broken`); `upto="check"` gives the `Loaded`
     engagement once its promise chain is checked (or `Broken`), computing nothing more.
     """
-    loaded = load_engagement(source.id, source.name, source.data, policies)
+    loaded = load_engagement(source.id, source.name, source.data, policies, today)
     if isinstance(loaded, Broken):
         return loaded
     return compute(loaded, today, upto)

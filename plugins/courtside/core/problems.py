@@ -15,7 +15,8 @@ def field_name(path: Sequence[str | int]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            text = part if part.isprintable() else repr(part)[1:-1]  # a key's control characters, escaped
+            out += f".{text}" if out else text
     return out
 
 

@@ -41,9 +41,15 @@ SCHEMA_ID = "https://courtside.invalid/schema/engagement.schema.json"
 # -- Share tokens and ids ---------------------------------------------------------------------
 
 
-# A fresh, unguessable share token.
+# A fresh, unguessable share token (drawn again in the rare case it looks like a pattern,
+# which validation refuses: about once in a million draws).
 def new_share() -> str:
-    return "".join(secrets.choice(SHARE_ALPHABET) for _ in range(SHARE_LENGTH))
+    from .values import guessable_share
+
+    while True:
+        share = "".join(secrets.choice(SHARE_ALPHABET) for _ in range(SHARE_LENGTH))
+        if guessable_share(share) is None:
+            return share
 
 
 # Whether `ident` can be an engagement id (and so a file name).

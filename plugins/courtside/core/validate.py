@@ -9,6 +9,7 @@ All problems of a file are collected; nothing stops at the first.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,17 +20,34 @@ from pydantic import BaseModel, ValidationError
 
 from .model import (
     ENGAGEMENT_KEYS,
+    MAX_PAYMENTS,
+    MAX_STAGES,
     POLICY_KEYS,
     CalendarPolicy,
     Engagement,
+    Payment,
     Policies,
     PoliciesFile,
     PolicyChange,
+    Stage,
 )
 from .policy_changes import Rules, rules_of
 from .problems import Invalid, Problem, field_name
 from .results import Broken
-from .values import SHARE_PATTERN, BadValue, kind_of, parse_iso_date, shown
+from .values import (
+    SHARE_MAX,
+    BadValue,
+    kind_of,
+    money_precision_problem,
+    name_key,
+    parse_currency,
+    parse_iso_date,
+    parse_money,
+    parse_share,
+    parse_text,
+    refused_in_body,
+    shown,
+)
 from .workcal import (
     WorkCalendar,
     calendar_for,
@@ -213,6 +231,8 @@ def _describe(error: dict[str, Any], model: type[BaseModel]) -> str:
         return f"expected a list, got {kind_of(got)}"
     if kind == "too_short":
         return f"expected at least {ctx.get('min_length')} item, got none"
+    if kind == "too_long":
+        return f"expected at most {ctx.get('max_length')} items, got {ctx.get('actual_length')}"
     if kind in {"model_type", "model_attributes_type", "dict_type"}:
         return f"expected a mapping of fields, got {kind_of(got)}"
     if kind in {"bool_type", "bool_parsing"}:
@@ -242,33 +262,129 @@ def validation_problems(
 # -- Rules across fields ---------------------------------------------------------------------
 
 
-def resolve_due(due: str, stage_names: Iterable[str]) -> str | date:
-    """A payment's `due`: 'signing', 'start', a stage name, or a date.
+@dataclass(frozen=True)
+class Readable:
+    """What the rules across fields read of an engagement: all of it once it validates, or, when
+    some fields do not, every part that still validates on its own (so that a mistyped key does
+    not hide a payment due on no stage: format.md, all problems at once).
 
-    Raises BadValue when it looks like a date but is not a usable one (with the reason), and
-    a plain ValueError when it is none of these.
+    A part that cannot be read is None, and every rule that needs it is left for the next run.
     """
-    if due in ("signing", "start") or due in stage_names:
+
+    stages: list[Stage | None] | None  # None: `stages` is missing or not a list
+    stage_names: list[str] | None  # every stage's name; None when one of them cannot be read
+    payments: list[Payment | None]
+    fee: Decimal | None
+    fee_state: str  # "absent", "valid" or "invalid"
+    currency: str | None
+    signed: date | None
+    signed_known: bool  # `signed` is a valid date or absent
+    calendar: CalendarPolicy | None
+
+    @classmethod
+    def of(cls, terms: Engagement) -> Readable:
+        """Everything of a valid engagement."""
+        return cls(
+            list(terms.stages),
+            [stage.name for stage in terms.stages],
+            list(terms.payments),
+            terms.fee,
+            "absent" if terms.fee is None else "valid",
+            terms.currency,
+            terms.signed,
+            True,
+            terms.calendar,
+        )
+
+    @classmethod
+    def parts(cls, merged: dict[str, Any]) -> Readable:
+        """The parts of an engagement that failed validation that are valid on their own."""
+
+        def part(model: type[BaseModel], value: Any) -> Any:
+            try:
+                return model.model_validate(value)
+            except ValidationError:
+                return None
+
+        def value(parse: Any, key: str, default: Any = None) -> tuple[Any, bool]:
+            if merged.get(key) is None:
+                return default, True
+            try:
+                return parse(merged[key]), True
+            except BadValue:
+                return None, False
+
+        raw_stages = merged.get("stages")
+        if isinstance(raw_stages, list) and len(raw_stages) > MAX_STAGES:
+            raw_stages = None  # past the limit, the list is a mistake: its items are not checked one by one
+        stages = [part(Stage, item) for item in raw_stages] if isinstance(raw_stages, list) else None
+        names: list[str] | None = None
+        if isinstance(raw_stages, list) and raw_stages:  # no stage: the dues wait for them
+            names = []
+            for item in raw_stages:
+                name, ok = _name_of(item)
+                if not ok:
+                    names = None
+                    break
+                names.append(name)
+        raw_payments = merged.get("payments")
+        readable = isinstance(raw_payments, list) and len(raw_payments) <= MAX_PAYMENTS
+        payments = [part(Payment, item) for item in raw_payments] if readable else []  # type: ignore[union-attr]
+        fee, fee_ok = value(parse_money, "fee")
+        currency, _ = value(parse_currency, "currency", "USD")
+        signed, signed_ok = value(parse_iso_date, "signed")
+        calendar = part(CalendarPolicy, merged.get("calendar") or {})
+        fee_state = "absent" if merged.get("fee") is None else "valid" if fee_ok else "invalid"
+        return cls(stages, names, payments, fee, fee_state, currency, signed, signed_ok, calendar)
+
+
+def _name_of(item: Any) -> tuple[str, bool]:
+    """A stage's name as validation reads it, and whether it can be read."""
+    if not isinstance(item, dict):
+        return "", False
+    try:
+        return parse_text(item.get("name")), True
+    except BadValue:
+        return "", False
+
+
+def resolve_due(due: str, stage_names: Iterable[str]) -> str | date:
+    """A payment's `due`: 'signing', 'start', a stage name (as written there), or a date.
+
+    Names are compared as `values.name_key` does: a zero-width space or another Unicode
+    spelling of an accent does not make another name. Raises BadValue when it looks like a
+    date but is not a usable one (with the reason), and a plain ValueError when it is none.
+    """
+    if due in ("signing", "start"):
         return due
+    key = name_key(due)
+    for name in stage_names:
+        if name_key(name) == key:
+            return name
     if due[:1].isdigit():
         return parse_iso_date(due)
     raise ValueError(due)
 
 
-def _stage_problems(terms: Engagement, source: Origin) -> list[Problem]:
-    """Unique stage names; recorded dates in order, and only once the contract is signed."""
+def _stage_problems(facts: Readable, source: Origin, today: date | None) -> list[Problem]:
+    """Unique stage names; recorded dates in order, not in the future, and only once signed."""
     problems: list[Problem] = []
     seen: dict[str, int] = {}
-    for index, stage in enumerate(terms.stages):
-        if stage.name in seen:
+    for index, name in enumerate(facts.stage_names or []):
+        key = name_key(name)
+        if key in seen:
+            alike = "" if name == facts.stage_names[seen[key]] else " (written differently, but it reads the same)"  # type: ignore[index]
             problems.append(
                 source.problem(
                     ("stages", index, "name"),
-                    f"stage name {stage.name!r} is used twice (also stages[{seen[stage.name]}]); "
+                    f"stage name {name!r} is used twice (also stages[{seen[key]}]){alike}; "
                     "expected a different name for each stage",
                 )
             )
-        seen.setdefault(stage.name, index)
+        seen.setdefault(key, index)
+    for index, stage in enumerate(facts.stages or []):
+        if stage is None:
+            continue
         if stage.started and stage.done and stage.done < stage.started:
             problems.append(
                 source.problem(
@@ -276,7 +392,7 @@ def _stage_problems(terms: Engagement, source: Origin) -> list[Problem]:
                     f"done {stage.done} is before started {stage.started}; expected a date on or after it",
                 )
             )
-        if terms.signed is None and (stage.started or stage.done):
+        if facts.signed_known and facts.signed is None and (stage.started or stage.done):
             key = "started" if stage.started else "done"
             problems.append(
                 source.problem(
@@ -284,14 +400,31 @@ def _stage_problems(terms: Engagement, source: Origin) -> list[Problem]:
                     "a proposal has no dates yet: set `signed` before recording stage dates",
                 )
             )
+        for key in ("started", "done"):
+            problems.extend(_future(getattr(stage, key), ("stages", index, key), today, source))
     return problems
 
 
-def _payment_problems(terms: Engagement, source: Origin) -> list[Problem]:
-    """Dues that resolve, one deposit, gates on stages, percentages of a fee, and the sum."""
+def _future(day: date | None, path: tuple[str | int, ...], today: date | None, source: Origin) -> list[Problem]:
+    """A recorded date after `today` (format.md: it has not happened yet)."""
+    if day is None or today is None or day <= today:
+        return []
+    return [
+        source.problem(
+            path,
+            f"{day} is after today ({today}): a recorded date says what has happened; "
+            "expected it on the day it happens, not before",
+        )
+    ]
+
+
+def _payment_problems(facts: Readable, source: Origin, today: date | None) -> list[Problem]:
+    """Dues that resolve, one deposit, gates on stages, percentages of a fee, amounts in the
+    currency's minor unit, payments not recorded in the future, and the sum."""
     problems: list[Problem] = []
-    names = [stage.name for stage in terms.stages]
-    deposits = [i for i, p in enumerate(terms.payments) if p.due == "signing"]
+    names = facts.stage_names
+    payments = facts.payments
+    deposits = [i for i, p in enumerate(payments) if p is not None and p.due == "signing"]
     for extra in deposits[1:]:
         problems.append(
             source.problem(
@@ -299,19 +432,28 @@ def _payment_problems(terms: Engagement, source: Origin) -> list[Problem]:
                 f"only one payment can be due at signing (payments[{deposits[0]}] already is)",
             )
         )
-    total, parts, summable = Decimal(0), [], True
-    for index, payment in enumerate(terms.payments):
+    if facts.fee is not None and facts.currency is not None:
+        problems.extend(_precision(facts.fee, facts.currency, ("fee",), source))
+    imprecise = bool(problems) and problems[-1].field == "fee"
+    total, parts, summable = Decimal(0), [], facts.fee_state == "valid" and None not in payments
+    for index, payment in enumerate(payments):
+        if payment is None:
+            continue
+        problems.extend(_future(payment.paid, ("payments", index, "paid"), today, source))
         due: str | date | None = None
         try:
-            due = resolve_due(payment.due, names)
+            due = resolve_due(payment.due, names or [])
         except BadValue as exc:  # looks like a date, is not a usable one
             problems.append(source.problem(("payments", index, "due"), str(exc)))
         except ValueError:
-            guess = difflib.get_close_matches(payment.due, names, n=1, cutoff=0.5)
-            expected = "expected 'signing', 'start', a stage name or a date"
-            hint = f"did you mean {guess[0]!r}?" if guess else expected
-            problems.append(source.problem(("payments", index, "due"), f"no stage named {payment.due!r}; {hint}"))
-        if payment.gate and due is not None and not (isinstance(due, str) and due in names):
+            if names is not None:  # else the name may be one of the stages that cannot be read
+                guess = difflib.get_close_matches(payment.due, names, n=1, cutoff=0.5)
+                expected = "expected 'signing', 'start', a stage name or a date"
+                hint = f"did you mean {guess[0]!r}?" if guess else expected
+                problems.append(
+                    source.problem(("payments", index, "due"), f"no stage named {payment.due!r}; {hint}")
+                )
+        if payment.gate and due is not None and not (isinstance(due, str) and names and due in names):
             problems.append(
                 source.problem(
                     ("payments", index, "gate"),
@@ -320,7 +462,7 @@ def _payment_problems(terms: Engagement, source: Origin) -> list[Problem]:
                 )
             )
         if isinstance(payment.amount, str):
-            if terms.fee is None:
+            if facts.fee_state == "absent":
                 problems.append(
                     source.problem(
                         ("payments", index, "amount"),
@@ -328,22 +470,34 @@ def _payment_problems(terms: Engagement, source: Origin) -> list[Problem]:
                         "set the fee or give the amount in money",
                     )
                 )
+            if facts.fee is None:
                 summable = False
                 continue
-            money = terms.fee * Decimal(payment.amount.rstrip("% ")) / 100
+            money = facts.fee * Decimal(payment.amount.rstrip("% ")) / 100
         else:
             money = payment.amount
+            if facts.currency is not None:
+                finer = _precision(money, facts.currency, ("payments", index, "amount"), source)
+                problems.extend(finer)
+                imprecise = imprecise or bool(finer)
         total += money
         parts.append(f"{money.normalize():f}")
-    if terms.fee is not None and terms.payments and summable and total != terms.fee:
+    # A sum of amounts that are themselves wrong (too fine for the currency) says nothing more.
+    if facts.fee is not None and payments and summable and not imprecise and total != facts.fee:
         problems.append(
             source.problem(
                 ("payments",),
                 f"payments add up to {total.normalize():f} ({' + '.join(parts)}), "
-                f"but the fee is {terms.fee.normalize():f}; expected them to add up to the fee",
+                f"but the fee is {facts.fee.normalize():f}; expected them to add up to the fee",
             )
         )
     return problems
+
+
+def _precision(amount: Decimal, currency: str, path: tuple[str | int, ...], source: Origin) -> list[Problem]:
+    """An amount finer than the currency's minor unit (format.md: never more decimal places)."""
+    message = money_precision_problem(amount, currency)
+    return [] if message is None else [source.problem(path, message)]
 
 
 def _calendar_problems(cal: CalendarPolicy, source: Origin) -> list[Problem]:
@@ -368,19 +522,54 @@ def _calendar_problems(cal: CalendarPolicy, source: Origin) -> list[Problem]:
             problems.append(
                 source.problem(
                     ("calendar", "subdivision"),
-                    f"{cal.subdivision!r} is not a subdivision of {cal.country}; expected one of: {listing}",
+                    f"{cal.subdivision!r} is not a subdivision of {cal.country}; "
+                    f"{_subdivision_hint(cal.country, cal.subdivision)}expected one of: {listing}",
                 )
             )
     return problems
 
 
-def check_engagement(terms: Engagement, source: Origin) -> list[Problem]:
-    """Rules that span fields: names, dues, sums, the deposit, the calendar."""
+def _subdivision_hint(country: str, written: str) -> str:
+    """"did you mean VC (Valenciana)? " for `Valencia` in ES: the code whose name or code is
+    closest to what was written, from the `holidays` package's names of the country's
+    subdivisions; "" when none is close."""
+    from .workcal import _package  # the package as workcal loads it (one country at a time)
+
+    aliases: dict[str, str] = dict(getattr(getattr(_package(), country), "subdivisions_aliases", None) or {})
+    codes = supported_subdivisions(country)
+    by_folded = {name.casefold(): (name, code) for name, code in aliases.items()}
+    by_folded.update({code.casefold(): (code, code) for code in codes})
+    found = difflib.get_close_matches(written.casefold(), list(by_folded), n=1, cutoff=0.6)
+    if not found:
+        return ""
+    name, code = by_folded[found[0]]
+    return f"did you mean {code}{f' ({name})' if name != code else ''}? "
+
+
+def check_engagement(facts: Readable, source: Origin, today: date | None = None) -> list[Problem]:
+    """Rules that span fields: names, recorded dates, dues, amounts, sums, the deposit, the calendar."""
     return [
-        *_stage_problems(terms, source),
-        *_payment_problems(terms, source),
-        *_calendar_problems(terms.calendar, source),
+        *_future(facts.signed, ("signed",), today, source),
+        *_stage_problems(facts, source, today),
+        *_payment_problems(facts, source, today),
+        *(_calendar_problems(facts.calendar, source) if facts.calendar is not None else []),
     ]
+
+
+def _with_stage_names(terms: Engagement) -> Engagement:
+    """`terms` with each payment due on a stage naming it as the stage does (`Design` for
+    `Design\u200b`), so that the schedule and the money rules find it by equality."""
+    names = [stage.name for stage in terms.stages]
+    fixed = []
+    for payment in terms.payments:
+        try:
+            due = resolve_due(payment.due, names)
+        except ValueError:
+            due = payment.due
+        fixed.append(payment if not isinstance(due, str) or due == payment.due else payment.model_copy(update={"due": due}))
+    if all(a is b for a, b in zip(fixed, terms.payments, strict=True)):
+        return terms
+    return terms.model_copy(update={"payments": fixed})
 
 
 def check_policies(policies: Policies, source: Origin) -> list[Problem]:
@@ -496,18 +685,54 @@ def _without(located: Located, problems: list[Problem]) -> Located:
 
 
 def _valid_share(value: Any) -> str | None:
-    """The share of a broken file, only when it is a well-formed one (it names a page path)."""
-    return value if isinstance(value, str) and SHARE_PATTERN.fullmatch(value) else None
-
-
-def load_engagement(ident: str, file: str, data: bytes, policies: PolicySet) -> Loaded | Broken:
-    """One engagement file's bytes: parsed, merged over the policies, validated, cross-checked."""
+    """The share of a broken file, only when it is a valid one (it names a page path)."""
     try:
-        located = read_front_matter(decode(data, file), file)
+        return parse_share(value) if isinstance(value, str) else None
+    except BadValue:
+        return None
+
+
+_SHARE_LINE = re.compile(
+    rf"""^share[ \t]*:[ \t]*(["']?)([a-z0-9]{{20,{SHARE_MAX}}})\1[ \t]*(?:#.*)?$""", re.MULTILINE
+)
+
+
+def share_in_text(text: str) -> tuple[str | None, int]:
+    """The share of a file whose YAML cannot be read, from its text (`share: ...` alone on a
+    line, at the top level), and its line: so that `mkdocs serve` shows the problems at the
+    page's address rather than a 404. (None, 1) when there is none, or not a valid one."""
+    found = _SHARE_LINE.search(text.replace("\r\n", "\n").replace("\r", "\n"))
+    if found is None or _valid_share(found.group(2)) is None:
+        return None, 1
+    return found.group(2), text[: found.start()].replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
+
+
+def _body_problems(located: Located, file: str) -> list[Problem]:
+    """Characters the page's text cannot hold (controls, bidi overrides): at their line."""
+    found = refused_in_body(located.body)
+    if found is None:
+        return []
+    position, what = found
+    line = located.body_line + located.body.count("\n", 0, position)
+    return [Problem(file, line, "body", f"the text below the front matter cannot hold {what}; delete it")]
+
+
+def load_engagement(
+    ident: str, file: str, data: bytes, policies: PolicySet, today: date | None = None
+) -> Loaded | Broken:
+    """One engagement file's bytes: parsed, merged over the policies, validated, cross-checked.
+
+    `today` (the pipeline's): recorded dates after it are problems; None checks no such date.
+    """
+    try:
+        text = decode(data, file)
+        located = read_front_matter(text, file)
     except Invalid as exc:
-        return Broken(ident, file, list(exc.problems))
+        share, line = share_in_text(data.decode("utf-8", "replace"))
+        return Broken(ident, file, list(exc.problems), share, share_line=line)
     origin = Origin(file, located, policies.file, policies.located)
     raw = located.data
+    body_problems = _body_problems(located, file)
 
     def broken(problems: list[Problem]) -> Broken:
         text = lambda key: raw.get(key) if isinstance(raw.get(key), str) else None  # noqa: E731
@@ -531,14 +756,19 @@ def load_engagement(ident: str, file: str, data: bytes, policies: PolicySet) -> 
     try:
         terms = Engagement.model_validate(merged)
     except ValidationError as exc:
-        return broken(validation_problems(exc, Engagement, origin))
-    problems = check_engagement(terms, origin)
+        problems = validation_problems(exc, Engagement, origin)
+        if isinstance(merged, dict):  # and every rule across the fields that can still be read
+            found = set(problems)
+            problems += [p for p in check_engagement(Readable.parts(merged), origin, today) if p not in found]
+        return broken(problems + body_problems)
+    problems = check_engagement(Readable.of(terms), origin, today) + body_problems
     rules = None
     if policies.changes and isinstance(raw, dict):
         rules, more = _rules(terms, raw, policies, origin)
         problems += more
     if problems:
         return broken(problems)
+    terms = _with_stage_names(terms)
     try:
         calendar = calendar_of(terms)
     except ValueError as exc:  # OutOfRange, or a calendar the holidays package refuses

@@ -10,11 +10,12 @@ imported here.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from difflib import get_close_matches
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from .languages import LANGUAGES
@@ -43,7 +44,8 @@ def shown(value: Any, width: int = 40) -> str:
     elif isinstance(value, str):
         text = repr(" ".join(value.split()) if len(value) > width else value)
     elif isinstance(value, dict):
-        text = "{" + ", ".join(f"{k}: {shown(v, width)}" for k, v in value.items()) + "}"
+        keys = (k if str(k).isprintable() else repr(str(k))[1:-1] for k in value)  # controls escaped
+        text = "{" + ", ".join(f"{k}: {shown(v, width)}" for k, v in zip(keys, value.values(), strict=True)) + "}"
     elif isinstance(value, list | tuple):
         text = "[" + ", ".join(shown(v, width) for v in value) + "]"
     else:
@@ -143,6 +145,9 @@ def parse_percent(value: Any) -> Decimal:
     return number / 100
 
 
+GROUPED = re.compile(r"\d{1,3}(?:[,' ]\d{3})+(?:\.\d+)?")
+"""An amount written with thousands separators, `18,000` or `18 000`: YAML reads it as text."""
+
 MONEY_LIMIT = Decimal(10) ** 15
 """Amounts stay below a quadrillion: larger ones are typos, and Decimal rounding needs room."""
 
@@ -155,6 +160,10 @@ def parse_money(value: Any) -> Decimal:
     try:
         amount = Decimal(str(value).replace("_", "").strip())
     except InvalidOperation:
+        if isinstance(value, str) and GROUPED.fullmatch(value.strip()):
+            plain = re.sub(r"[,\s']", "", value.strip())
+            raise BadValue(f"expected an amount like 12000 or 99.50, got {shown(value)}; write it without "
+                           f"thousands separators: {plain}") from None
         raise BadValue(expected.format(got=kind_of(value))) from None
     if not amount.is_finite() or amount < 0:
         raise BadValue(f"expected an amount of 0 or more, got {shown(value)}")
@@ -213,7 +222,19 @@ def code_parser(kind: str, pattern: str, example: str):
 
 
 parse_country = code_parser("country", r"[A-Z]{2}", "a two-letter country code such as US")
-parse_subdivision = code_parser("subdivision", r"[A-Za-z0-9]{1,4}", "a subdivision code such as CA")
+
+
+def parse_subdivision(value: Any) -> str:
+    """A subdivision of the calendar's country: its code (`CA`, `VC`) or a name the `holidays`
+    package knows (`California`). Which ones exist depends on the country, so the calendar
+    check (validate.py) says what is expected, with that country's codes."""
+    if isinstance(value, bool):
+        raise BadValue(f"expected a subdivision code such as CA, got {shown(value)}: put codes like NO in quotes")
+    if isinstance(value, int):
+        return str(value)  # some countries number them (`subdivision: 1`); the calendar check decides
+    if not isinstance(value, str) or not value.strip():
+        raise BadValue(f"expected a subdivision code such as CA, got {kind_of(value)}")
+    return one_line(value, "a subdivision", 60).strip()
 
 # The ISO 4217 codes Babel knows (`babel.numbers.list_currencies()`, Babel 2.18; Babel gives
 # their minor unit and symbol), written out: loading Babel's data to list them took 30 ms
@@ -245,6 +266,51 @@ def parse_currency(value: Any) -> str:
     return code
 
 
+# The currencies whose minor unit is not 2 decimal places, from CLDR as Babel 2.18 gives it
+# (`babel.numbers.get_currency_precision`), written out so that `courtside check` never loads
+# Babel's data; every other code of CURRENCIES has 2. tests/test_validation.py keeps this equal
+# to Babel's answer for every code.
+_DIGITS = {
+    0: "ADP AFN ALL BIF BYR CLP DJF ESP GNF IQD IRR ISK ITL JPY KMF KPW KRW LAK LBP LUF MGA MGF MMK "
+    "MRO PYG RSD RWF SLL SOS STD SYP TMM TRL UGX UYI VND VUV XAF XOF XPF YER ZMK ZWD",
+    3: "BHD JOD KWD LYD OMR TND",
+    4: "CLF UYW",
+}
+CURRENCY_DIGITS = {code: digits for digits, codes in _DIGITS.items() for code in codes.split()}
+
+
+def currency_digits(currency: str) -> int:
+    """Decimal places of `currency`'s minor unit: 2 for USD and EUR, 0 for JPY, 3 for KWD."""
+    return CURRENCY_DIGITS.get(currency, 2)
+
+
+def money_precision_problem(amount: Decimal, currency: str) -> str | None:
+    """Why `amount` (as written) is finer than `currency`'s minor unit, or None when it is not.
+
+    `18.000` in EUR is read as 18 by a decimal reader and 18,000 by a reader who groups
+    thousands with a point: neither is guessed, the message says how to write each.
+    """
+    digits = currency_digits(currency)
+    places = -amount.as_tuple().exponent  # type: ignore[operator]
+    if places <= digits:
+        return None
+    text = f"{amount:f}"
+    if THOUSANDS_WITH_POINTS.fullmatch(text):
+        whole = text.replace(".", "")
+        most = f"at most {digits} decimal places" if digits else "no decimal places"
+        return (
+            f"{text} has {places} decimal places, but {currency} amounts have {most}; write {whole} "
+            f"if you meant {text.replace('.', ' ')} (a point is never read as a thousands separator)"
+        )
+    rounded = amount.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    most = f"at most {digits} decimal places" if digits else "no decimal places"
+    written = f"{places} decimal place{'s' if places != 1 else ''}"
+    return f"{text} has {written}, but {currency} amounts have {most}; expected an amount like {rounded:f}"
+
+
+THOUSANDS_WITH_POINTS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
+
+
 def parse_language(value: Any) -> str:
     """One of the languages with built-in labels and sentences."""
     if value not in LANGUAGES:
@@ -256,11 +322,49 @@ def parse_language(value: Any) -> str:
 
 
 SHARE_EXPECTED = "expected at least 20 characters of a-z and 0-9 (run `courtside rotate` for a new one)"
+SHARE_MAX = 64
+"""The longest share: a folder name of the site (file systems stop at 255 bytes), and 64
+random characters are far past guessing already."""
+SHARE_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+SHARE_MIN_DISTINCT = 10
+"""A random share of 20 characters has about 15 different ones: 10 or fewer is a pattern."""
+SHARE_MAX_RUN = 5
+"""The longest run of equal or consecutive characters (`aaaaa`, `abcde`, `54321`) a share may
+hold: a random share of 26 characters has a longer one about once in a million."""
+
+
+def guessable_share(share: str) -> str | None:
+    """Why a well-formed share is easy to guess (a pattern, not chance), or None.
+
+    `courtside new` and `courtside rotate` draw shares that never match (scaffold.new_share).
+    """
+    distinct = len(set(share))
+    if distinct < SHARE_MIN_DISTINCT:
+        return f"only {distinct} different character{'s' if distinct != 1 else ''}"
+    run, longest, step = 1, 1, None
+    for before, after in zip(share, share[1:], strict=False):
+        gap = SHARE_ALPHABET.index(after) - SHARE_ALPHABET.index(before)
+        if gap in (-1, 0, 1) and (run == 1 or gap == step):
+            run, step = run + 1, gap
+        else:
+            run, step = (2, gap) if gap in (-1, 0, 1) else (1, None)
+        longest = max(longest, run)
+    if longest > SHARE_MAX_RUN:
+        return f"a run of {longest} equal or consecutive characters"
+    return None
 
 
 def parse_share(value: Any) -> str:
-    """The secret part of the client page's URL: at least 20 of a-z and 0-9."""
+    """The secret part of the client page's URL: 20 to 64 of a-z and 0-9, with no pattern."""
     if isinstance(value, str) and SHARE_PATTERN.fullmatch(value):
+        if len(value) > SHARE_MAX:
+            raise BadValue(f"expected at most {SHARE_MAX} characters, got {len(value)} (run `courtside rotate` for a new one)")
+        pattern = guessable_share(value)
+        if pattern:
+            raise BadValue(
+                f"this share is easy to guess ({pattern}); expected a random one: "
+                "run `courtside rotate` for a new one"
+            )
         return value
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         raise BadValue(f"{SHARE_EXPECTED}, got the number {shown(value)}; put it in quotes")
@@ -275,31 +379,119 @@ def parse_share(value: Any) -> str:
     raise BadValue(f"{SHARE_EXPECTED}, got {what}")
 
 
+NAME_LIMIT = 200
+"""Characters in a name (a client, a stage, a payment, a person): a line on a page, not a text."""
+TEXT_LIMIT = 1000
+"""Characters in a free text item (a responsibility, a channel)."""
+
+# Characters never allowed in a name or a text item: C0 and C1 controls (NUL, ESC, ...),
+# line breaks, and the bidi embeddings, overrides and isolates that reorder what follows
+# them on screen (a "Trojan source" name reads differently from what it is).
+_LINE_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"
+_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_REFUSED = re.compile(f"[\x00-\x1f\x7f-\x9f{_LINE_BREAKS}{_BIDI_CONTROLS}]")
+# Invisible characters that make two names look alike: zero-width spaces and joiners, word
+# joiner, byte order mark, soft hyphen, direction marks. Kept in a name as written (a ZWNJ
+# is part of Persian spelling) but ignored when two names are compared.
+_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
+
+
+def _refused_character(char: str) -> str:
+    """A refused character as a message names it: `U+001B (a control character)`."""
+    if char in _LINE_BREAKS:
+        kind = "a line break"
+    elif char in _BIDI_CONTROLS:
+        kind = "a bidi control, which reorders the text after it on screen"
+    else:
+        kind = "a control character"
+    return f"U+{ord(char):04X} ({kind})"
+
+
+def one_line(value: str, what: str, limit: int = NAME_LIMIT) -> str:
+    """`value` in Unicode NFC, if it is one line of visible text of at most `limit` characters;
+    BadValue naming the first refused character otherwise."""
+    refused = refused_in_name(value.strip())
+    if refused:
+        raise BadValue(f"{what} cannot hold {refused}; expected one line of plain text")
+    if len(value) > limit:
+        raise BadValue(f"expected {what} of at most {limit} characters, got {len(value):,}")
+    return unicodedata.normalize("NFC", value.strip())
+
+
+_REFUSED_IN_BODY = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI_CONTROLS}]")
+
+
+def refused_in_body(text: str) -> tuple[int, str] | None:
+    """The first character the page's Markdown text cannot hold (a control character, a bidi
+    override; line breaks and tabs are fine), as (position, how a message names it)."""
+    found = _REFUSED_IN_BODY.search(text)
+    return None if found is None else (found.start(), _refused_character(found.group()))
+
+
+def refused_in_name(text: str) -> str | None:
+    """How a message names the first character a name cannot hold (see `one_line`), or None."""
+    found = _REFUSED.search(text)
+    return None if found is None else _refused_character(found.group())
+
+
+def name_key(name: str) -> str:
+    """What two names are compared by: NFC, without invisible characters, spaces collapsed.
+
+    `Design`, `Design\u200b` and `Design` spelt with a decomposed accent are one name.
+    """
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", name))
+    return " ".join(text.split())
+
+
 def parse_text(value: Any) -> str:
-    """Some text: not blank, and not a number or true/false that YAML read as one."""
+    """A name: one line of text, not blank, and not a number or true/false that YAML read as one."""
     if isinstance(value, str):
         if value.strip():
-            return value
+            return one_line(value, "a name")
         raise BadValue("expected some text, got an empty value")
     if isinstance(value, bool | int | Decimal | date):
         raise BadValue(f"expected text, got {shown(value)}; put it in quotes if it is meant as text")
     raise BadValue(f"expected text, got {kind_of(value)}")
 
 
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+EMAIL_EXPECTED = "expected an email address like name@example.com"
 
 
 def parse_email(value: Any) -> str:
-    """An email address: something@somewhere, no spaces."""
-    if isinstance(value, str) and EMAIL.fullmatch(value.strip()):
-        return value.strip()
-    raise BadValue(f"expected an email address like name@example.com, got {kind_of(value)}")
+    """An email address as a mail program reads one (RFC 5321/5322, by `email-validator`).
+
+    Nothing that could turn a `mailto:` link into something else: `x@y.example?bcc=...` is
+    refused, and so are quoted local parts, IP literals and reserved domains (`.test`,
+    `.invalid`, `localhost`). The domain is not looked up: no network.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise BadValue(f"{EMAIL_EXPECTED}, got {kind_of(value)}")
+    return _email(value.strip())
+
+
+@lru_cache(maxsize=4096)
+def _email(text: str) -> str:
+    """`text` validated and normalized (remembered: the studio's address repeats in every file).
+
+    email-validator rather than `email.headerregistry`: the standard library accepts
+    `x@y.example?bcc=z` (`?` and `=` are atext in a domain's dot-atom), which is exactly the
+    address that must be refused. Imported here, when an address is first read.
+    """
+    from email_validator import EmailNotValidError, validate_email
+
+    if _REFUSED.search(text):
+        raise BadValue(f"{EMAIL_EXPECTED}, got {shown(text)}")
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        reason = str(exc).rstrip(".")
+        raise BadValue(f"{EMAIL_EXPECTED}, got {shown(text)}: {reason[:1].lower()}{reason[1:]}") from None
 
 
 def parse_phone(value: Any) -> str:
     """A phone number as text; unquoted digits would lose a leading 0 or the +."""
     if isinstance(value, str) and value.strip():
-        return value
+        return one_line(value, "a phone number", 40)
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
         raise BadValue(f'expected a phone number in quotes like "+1 555 0100", got {shown(value)}')
     raise BadValue(f'expected a phone number like "+1 555 0100", got {kind_of(value)}')
@@ -320,7 +512,7 @@ def parse_local_texts(value: Any) -> dict[str, list[str]]:
                 "expected a list of texts, or one list per language like {en: [...], es: [...]}, "
                 f"got {kind_of(items)}"
             )
-        return [i.strip() for i in items]
+        return [one_line(i.strip(), "a text", TEXT_LIMIT) for i in items]
 
     if isinstance(value, dict):
         out = {}

@@ -23,7 +23,9 @@ Scalars (close to the YAML 1.2 core schema, not YAML 1.1):
 
 Keys are the text of the key as written (``1: x`` has the key ``"1"``, ``true: x``
 the key ``"true"``); a null key, a list or mapping as key, a duplicate key, an alias
-(``*name``) and a merge key (``<<``) are problems. Anchors (``&name``) are ignored.
+(``*name``: one problem for all the aliases of a file, at the first) and a merge key
+(``<<``) are problems. Anchors (``&name``) are ignored. Lists and mappings nest at most
+``MAX_DEPTH`` levels; a plain number has at most ``MAX_NUMBER_DIGITS`` digits.
 Tags other than ``!``, ``!!str``, ``!!int``, ``!!float``, ``!!bool``, ``!!null``,
 ``!!map`` and ``!!seq`` are problems.
 
@@ -35,7 +37,8 @@ syntax errors, at their line, with the parser's message; a second document; a to
 that is not a mapping; and the key, value and tag problems above. An empty file or empty
 front matter is the empty mapping.
 
-Line numbers are 1-based lines of the file, counted by ``\\n``.
+Line numbers are 1-based lines of the file, counted by ``\\n`` (in a file with CR-only line
+ends and no ``\\n``, by ``\\r``: the lines its editor shows).
 """
 
 from __future__ import annotations
@@ -74,6 +77,12 @@ UNCLOSED_FRONT_MATTER = (
 TOP_LEVEL = "expected fields like 'client: ...' at the top level"
 TOP_LEVEL_POLICIES = "expected fields like 'currency: USD' at the top level"
 TAB = "tab used for indentation; YAML needs spaces"
+MAX_DEPTH = 20
+"""Lists and mappings nested this deep at most: an engagement needs 4 levels; 400 levels of
+`[` once crashed every command (a recursion error) and far more exhausted the memory."""
+MAX_NUMBER_DIGITS = 40
+"""Digits of a plain number: amounts stay below 10^15 with at most 6 decimals, so a longer
+one is a slip (a pasted id, a held key), said as such rather than as "not a number"."""
 
 
 @dataclass
@@ -104,8 +113,7 @@ _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 
 def read_front_matter(text: str, file: str) -> Located:
     """Read a Markdown file that starts with YAML front matter between ``---`` lines."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = _cr_only_to_lf(text[1:] if text.startswith("\ufeff") else text)
     opening = _OPEN.match(text)
     if opening is None:
         raise Invalid([Problem(file, 1, "", NO_FRONT_MATTER)])
@@ -125,15 +133,22 @@ def read_front_matter(text: str, file: str) -> Located:
 
 def read_yaml(text: str, file: str) -> Located:
     """Read a whole YAML file (``_policies.yml``) that holds one mapping."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = _cr_only_to_lf(text[1:] if text.startswith("\ufeff") else text)
     return _load(text, file, 1, TOP_LEVEL_POLICIES)
+
+
+def _cr_only_to_lf(text: str) -> str:
+    """A file saved with CR-only line ends (classic Mac OS) with LF ends: its lines, as an
+    editor shows them, are then the lines problems name. Files with any LF stay as they are."""
+    return text.replace("\r", "\n") if "\r" in text and "\n" not in text else text
 
 
 # -- scalars ---------------------------------------------------------------------------
 
 _NOTHING = object()  # "no value": a key still to come, a skipped value, an empty stream
 _BAD_NUMBER = object()
+_LONG_NUMBER = object()
+_NUMBER_DIGITS = re.compile(r"[-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?")
 
 # Field paths repeat in every file (`('stages', 2, 'days')`): one shared tuple per path keeps
 # the line maps of 10,000 engagements some 80 MB smaller (docs/performance.md).
@@ -161,10 +176,13 @@ _INF_NAN = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z")
 
 
 def _plain(text: str) -> Any:
-    """The value of a plain (unquoted, untagged) scalar; _BAD_NUMBER for .inf/.nan."""
+    """The value of a plain (unquoted, untagged) scalar; _BAD_NUMBER for .inf/.nan, _LONG_NUMBER
+    for a number of more than MAX_NUMBER_DIGITS digits."""
     if text in _WORDS:
         return _WORDS[text]
     if text[0] in _NUMBER_START:
+        if len(text) > MAX_NUMBER_DIGITS and _NUMBER_DIGITS.fullmatch(text):
+            return _LONG_NUMBER
         if _INT.match(text):
             try:
                 return int(text)
@@ -196,9 +214,11 @@ def _tag_name(tag: str) -> str:
 
 
 def _show(text: str, width: int = 40) -> str:
-    """Text for a message: one line, at most about ``width`` characters."""
+    """Text for a message: one line, at most about ``width`` characters, with every character
+    that cannot be shown (a control, a bidi override) escaped as Python writes it."""
     text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 3] + "..."
+    text = text if len(text) <= width else text[: width - 3] + "..."
+    return text if text.isprintable() else repr(text)[1:-1]
 
 
 # -- line numbers ----------------------------------------------------------------------
@@ -265,6 +285,7 @@ def _load(source: str, file: str, first: int, top_level: str) -> Located:
     root_line = first
     stack: list[_Frame] = []
     documents = 0
+    aliases, first_alias = 0, None
     loader = Loader(source)
     get_event = loader.get_event
 
@@ -358,7 +379,19 @@ def _load(source: str, file: str, first: int, top_level: str) -> Located:
                 text, tag = event.value, event.tag
                 if tag is None and event.implicit[0]:
                     value = _plain(text)
-                    if value is _BAD_NUMBER:
+                    if value is _LONG_NUMBER:
+                        digits = sum(char.isdigit() for char in text)
+                        problems.append(
+                            Problem(
+                                file,
+                                line,
+                                field_name(path),
+                                f"a number of {digits:,} digits; expected at most {MAX_NUMBER_DIGITS} "
+                                "(quote it if you mean the text)",
+                            )
+                        )
+                        value = None
+                    elif value is _BAD_NUMBER:
                         problems.append(
                             Problem(
                                 file,
@@ -388,6 +421,17 @@ def _load(source: str, file: str, first: int, top_level: str) -> Located:
                 add(value, line)
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 line = table[event.start_mark.line]
+                if len(stack) >= MAX_DEPTH:
+                    problems.append(
+                        Problem(
+                            file,
+                            line,
+                            field_name(stack[1].path if len(stack) > 1 else ()),  # the top-level field
+                            f"lists and mappings nested more than {MAX_DEPTH} levels deep; "
+                            "expected the fields of an engagement (4 levels at most)",
+                        )
+                    )
+                    break
                 path, record = start(line)
                 if event.tag not in _COLLECTION_TAGS:
                     problems.append(
@@ -407,14 +451,11 @@ def _load(source: str, file: str, first: int, top_level: str) -> Located:
                         path = top.path
                     else:
                         path = start(line)[0]
-                    problems.append(
-                        Problem(
-                            file,
-                            line,
-                            field_name(path),
-                            f"aliases ('*{_show(event.anchor)}') are not supported; write the value out",
-                        )
-                    )
+                    # One problem for every alias of the file: an "alias bomb" (aliases of
+                    # aliases, a billion values from a few lines) is one mistake, not 73.
+                    if first_alias is None:
+                        first_alias = (line, field_name(path), _show(event.anchor))
+                    aliases += 1
                 add(None, line)
             elif kind is DocumentStartEvent:
                 documents += 1
@@ -438,6 +479,12 @@ def _load(source: str, file: str, first: int, top_level: str) -> Located:
         if dispose is not None:
             dispose()
 
+    if first_alias is not None:
+        line, where, anchor = first_alias
+        more = f" ({aliases} aliases in all, the first here)" if aliases > 1 else ""
+        problems.append(
+            Problem(file, line, where, f"aliases ('*{anchor}') are not supported; write the value out{more}")
+        )
     if not problems:
         if root is _NOTHING or root is None:
             root = {}

@@ -18,8 +18,9 @@ What is decided here (docs/calendar-and-reminders.md explains each choice):
 
 * Every event is an all-day event (`DTSTART;VALUE=DATE`, `DTEND` the next day), marked free
   time (`TRANSP:TRANSPARENT`): a due date, not a meeting.
-* UIDs come from the stage's or payment's name (normalized), the engagement id and the
-  studio, never from a date or the share, so a moved date updates the event in place.
+* UIDs come from the stage's or payment's name (normalized), the engagement id (in the
+  client's calendar, a digest of it: the file name is internal) and the studio, never from
+  a date or the share, so a moved date updates the event in place.
 * `SEQUENCE` and `LAST-MODIFIED` (and `DTSTAMP`, which RFC 5545 defines as the same thing
   for a calendar without `METHOD`) are computed in the core (`core/revisions.py`): from the
   git history of `projects/` when there is one (the number of versions that moved the
@@ -110,9 +111,18 @@ def stable_key(name: str) -> str:
 
 
 # A UID: what the event is about (kind and name), whose it is (engagement, studio), for whom.
+# The client's calendar names the engagement by a digest of its id, never the id itself: a
+# file name is the studio's own word for the client ("acme-lowball"); the board's may say it.
 def event_uid(engagement_id: str, kind: str, key: str, studio: str, internal: bool = False) -> str:
     audience = ".board" if internal else ""
-    return f"{kind}.{key}.{stable_key(engagement_id)}.{stable_key(studio)}{audience}@{UID_DOMAIN}"
+    whose = stable_key(engagement_id) if internal else engagement_digest(engagement_id)
+    return f"{kind}.{key}.{whose}.{stable_key(studio)}{audience}@{UID_DOMAIN}"
+
+
+# The engagement as the client's calendar names it: stable while the id is, and saying nothing of it.
+@lru_cache(maxsize=8192)
+def engagement_digest(engagement_id: str) -> str:
+    return "e" + hashlib.blake2b(engagement_id.encode("utf-8"), digest_size=8, person=b"courtside-uid").hexdigest()
 
 
 def _keys(names: list[str]) -> list[str]:

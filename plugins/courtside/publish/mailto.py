@@ -62,11 +62,19 @@ class ReminderMail:
         return self.reminder.late
 
 
-# A `mailto:` href: the address, then subject and body percent-encoded as UTF-8, CRLF line breaks.
-def mailto_href(to: str | None, subject: str, body: str) -> str:
+# A `mailto:` href, the one encoder of every mailto link Courtside writes: the address, then
+# subject and body percent-encoded as UTF-8, CRLF line breaks. The address is encoded too
+# (`?`, `&`, `=` become %3F, %26, %3D), so even an address that slipped past validation
+# (values.parse_email) cannot add recipients or headers.
+def mailto_href(to: str | None, subject: str | None = None, body: str | None = None) -> str:
     address = quote(to or "", safe=ADDRESS_SAFE)
-    crlf_body = body.replace("\r\n", "\n").replace("\n", "\r\n")
-    return f"mailto:{address}?subject={quote(subject, safe='')}&body={quote(crlf_body, safe='')}"
+    fields = []
+    if subject is not None:
+        fields.append(f"subject={quote(subject, safe='')}")
+    if body is not None:
+        crlf_body = body.replace("\r\n", "\n").replace("\n", "\r\n")
+        fields.append(f"body={quote(crlf_body, safe='')}")
+    return f"mailto:{address}" + ("?" + "&".join(fields) if fields else "")
 
 
 def _owed_amount(speech: Speech, rem: Reminder) -> str:

@@ -312,7 +312,8 @@ def stage_timeline(snapshot: Snapshot, speech: Speech, narrow: bool = False) -> 
 def proposal_timeline(snapshot: Snapshot, speech: Speech, narrow: bool = False) -> Markup:
     _ = speech.gettext
     total = sum(plan.promised for plan in snapshot.schedule.stages)
-    step = next(s for s in (5, 10, 20, 50, 100, 200, 500) if total / s <= 12)
+    # At most about 12 ticks; past 6,000 working days (a long proposal), a power of ten.
+    step = next((s for s in (5, 10, 20, 50, 100, 200, 500) if total / s <= 12), 10 ** len(str(total // 12)))
     ticks = [(float(n), speech.number(n)) for n in range(0, total + 1, step)]
     lanes: list[Lane] = []
     at = 0

@@ -69,6 +69,13 @@ class Contact:
     email: str | None
     phone: str | None
 
+    # The `mailto:` link, from the one encoder of every mailto link (publish/mailto.py).
+    @property
+    def mailto(self) -> str | None:
+        from .mailto import mailto_href
+
+        return mailto_href(self.email) if self.email else None
+
 
 @dataclass(frozen=True)
 class BrokenView:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from ..core.problems import Problem
 from ..core.results import Broken
 from ..core.source import POLICIES_FILE, Source
+from ..core.values import refused_in_name
 
 if TYPE_CHECKING:
     from ..core.board import Board
@@ -51,6 +52,11 @@ class Folder:
     @property
     def sources(self) -> list[Source]:
         return [entry for entry in self.entries if isinstance(entry, Source)]
+
+
+def printable(text: str) -> str:
+    """A file name as a message may print it: controls and bidi overrides escaped (`\\x1b`)."""
+    return text if text.isprintable() else repr(text)[1:-1]
 
 
 def name_in(label: str, path: Path) -> str:
@@ -110,12 +116,16 @@ def read_folder(folder: Path, label: str | None = None, paths: list[Path] | None
         else:
             read.policies = Source(name, data)
     for path in engagement_paths(folder) if paths is None else paths:
-        name = name_in(label, path) if path.parent == folder else str(path)
-        data = read_file(path, name, folder)
+        name = printable(name_in(label, path) if path.parent == folder else str(path))
+        refused = refused_in_name(path.name)
+        if refused is not None:  # the id is shown on the board and in `courtside status`
+            data: bytes | Problem = Problem(name, 1, "", f"the file name holds {refused}; rename the file")
+        else:
+            data = read_file(path, name, folder)
         if path.suffix != ".md" and not isinstance(data, Problem):
             data = Problem(name, 1, "", f"the name ends in {path.suffix!r}; rename it to {path.stem}.md (lowercase)")
         if isinstance(data, Problem):
-            read.entries.append(Broken(path.stem, name, [data]))
+            read.entries.append(Broken(printable(path.stem), name, [data]))
         else:
             read.entries.append(Source(name, data))
     return read
