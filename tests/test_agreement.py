@@ -36,7 +36,7 @@ ENGAGEMENT = """\
 # The proposal for Acme.
 client: Acme Bakery
 project: Website
-share: agreementshare0000000001
+share: e6oix2xnhsisgl9zjezr140l
 fee: 12000
 contacts:
   client: {name: Dana Ruiz, email: dana@acme.example}
@@ -60,7 +60,7 @@ project: "Website"
 client: 'Acme Bakery'
 contacts:
   client: {email: dana@acme.example, name: "Dana Ruiz"}   # the one who decides
-share: "agreementshare0000000001"
+share: "e6oix2xnhsisgl9zjezr140l"
 fee: 12000.00
 payments:
   - name: Deposit

@@ -983,7 +983,7 @@ def test_random_input_never_crashes_and_what_passes_check_builds(tmp_path_factor
         (snapshot,) = built.board.snapshots
         share = snapshot.terms.share
         if share:
-            page = (stage.root / "acme" / "c" / share / "index.html").read_text(encoding="utf-8")
+            page = (stage.root / "c" / share / "index.html").read_text(encoding="utf-8")
             assert "<script" not in page[page.index("</head>") :]
         assert "\x1b" not in shown.getvalue()
 

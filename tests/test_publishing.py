@@ -256,7 +256,7 @@ def studio_copy(root: Path, today: date, options: str = "") -> Path:
         "---\n"
         "client: Pier Bakery\n"
         "project: Online orders\n"
-        "share: pier0bakery0share0000001\n"
+        "share: 0aet0wlxcys5z038hl6ep59j\n"
         "fee: 8000\n"
         "contacts:\n"
         "  client: {name: Lee Pier, email: lee@pier.example}\n"
@@ -748,7 +748,7 @@ def test_the_daily_job_builds_a_small_studio(daily_run: DailyRun) -> None:
         assert step.returncode == 0, f"{step.args}:\n{step.stdout}\n{step.stderr}"
     assert "Requirement already satisfied: courtside" in install.stdout
     site = daily_run.studio / "site"
-    assert (site / "c" / "pier0bakery0share0000001" / "index.html").is_file()
+    assert (site / "c" / "0aet0wlxcys5z038hl6ep59j" / "index.html").is_file()
     assert (site / "_headers").read_text(encoding="utf-8") == SHIPPED_HEADERS
     assert not list(site.rglob("board.json")) and not (site / "board").exists()
     assert TODAY_LINE not in build.stderr  # the job's zone gives the real day: nothing pinned

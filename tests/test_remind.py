@@ -22,6 +22,7 @@ import copy
 import email.utils
 import json
 import os
+import random
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -35,6 +36,7 @@ from courtside.cli import main
 from courtside.core.reminders import SENT, SENT_LATE, SKIPPED
 from courtside.outbox.message import message_id
 from courtside.outbox.sentlog import read_sent_log
+from courtside.publish.ical import engagement_digest
 from mailserver import PASSWORD, SERVER_LOG, MailServer, Silent, Tls, free_port, make_tls
 
 D = date.fromisoformat
@@ -82,7 +84,10 @@ def fields(done: dict[str, str] | None = None, **overrides: Any) -> dict[str, An
 
 
 def share_of(ident: str) -> str:
-    return (ident.replace("-", "") + "0" * 24)[:24]
+    # A share as random as a real one (a run of zeros is refused as guessable), the same for
+    # the same engagement on every call.
+    draw = random.Random(ident)
+    return "".join(draw.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(24))
 
 
 def projects(folder: Path, engagements: dict[str, dict[str, Any]], policies: str = POLICIES) -> Path:
@@ -279,7 +284,8 @@ def test_every_message_decodes_to_the_client_language_and_amount(tmp_path, remin
         assert attachment.get_content_type() == "text/calendar" and attachment.get_filename() == "calendar.ics"
         [event] = icalendar.Calendar.from_ical(attachment.get_content()).walk("VEVENT")
         assert event.decoded("dtstart") == D("2026-04-14")
-        assert event["uid"] == f"payment.design-approved.{ident}.northwind-studio@courtside.invalid"
+        # The client's calendar names the engagement by a digest of its id (the file name is internal).
+        assert event["uid"] == f"payment.design-approved.{engagement_digest(ident)}.northwind-studio@courtside.invalid"
     # "... is due today", in each language; no English left in the others' messages.
     subjects = {address: subject(got.message) for address, got in received.items()}
     assert subjects == {

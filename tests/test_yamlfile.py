@@ -408,7 +408,8 @@ def _outcome(text: str, read=read_front_matter) -> None:
     assert isinstance(got, Located)
     assert isinstance(got.data, dict)
     assert got.lines[()] >= 1
-    total = text.count("\n") + 1
+    # Lines as an editor shows them: a lone CR ends a line too (CR-only files are read).
+    total = text.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
     for line in got.lines.values():
         assert 1 <= line <= total
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -248,9 +249,9 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         site = Path(config.site_dir)
         self._scrub_search_index(site)
         client_dir = site / self.config.client_dir.strip("/")
-        # The client folder is this build's pages and nothing else: a `--dirty` build keeps no
-        # page of a rotated share or a deleted engagement.
-        shutil.rmtree(client_dir, ignore_errors=True)
+        # `mkdocs build --dirty` keeps the site's old files: the pages of rotated shares and of
+        # deleted engagements must go all the same (a clean build has none to remove).
+        remove_stale_pages(client_dir, {entry for page in self._pages for entry in page.entries})
         self._stage.publish()
         client_dir.mkdir(parents=True, exist_ok=True)
         (client_dir / "index.html").write_text(CLIENT_INDEX, encoding="utf-8")  # a listing must not list the shares
@@ -303,7 +304,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
                 self.config.client_dir, self.config.board, self.config.board_path, self.config.board_protected, self.serving
             )
         except OptionError as exc:
-            raise PluginError(f"courtside: {exc}") from None
+            raise PluginError(f"courtside: {exc}; nothing was written") from None
 
     # The client pages' writer: the theme's templates as MkDocs makes them (`custom_dir`
     # first) and the site's Markdown extensions, both final once every `on_config` has run.
@@ -366,3 +367,22 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
             d for d in data.get("docs", []) if not any(d.get("location", "").startswith(p) for p in private_prefixes)
         ]
         index.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+SHARE_ENTRY = re.compile(r"[a-z0-9]{20,}(?:\.html)?")
+"""A client page's entry in the client folder: its share's folder, or `<share>.html`."""
+
+
+# The client folder less every client page that this build does not publish (a dirty build's
+# leftovers: rotated shares, deleted engagements). Only entries named like a share are
+# touched: anything else in the folder is not a client page.
+def remove_stale_pages(client_dir: Path, current: set[str]) -> None:
+    if not client_dir.is_dir():
+        return
+    for entry in client_dir.iterdir():
+        if entry.name in current or not SHARE_ENTRY.fullmatch(entry.name):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
