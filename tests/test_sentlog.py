@@ -66,7 +66,7 @@ GOOD = "2026-04-14\t2026-04-14T07:02:11Z\tsent\tpayment\tacme\tDeposit\t2026-04-
         ("2026-04-14 sent payment acme", [":2: expected 9 fields separated by tabs (day, at, event, what, engagement, about, due, trigger, to), got 1"]),
         (GOOD + "\textra", [":2: expected 9 fields separated by tabs (day, at, event, what, engagement, about, due, trigger, to), got 10"]),
         (GOOD.replace("\tsent\t", "\tmailed\t"), [":2: event: expected one of sent, sent-late, skipped, got 'mailed'"]),
-        (GOOD.replace("\tpayment\t", "\tinvoice\t"), [":2: what: expected one of stage, payment, digest, got 'invoice'"]),
+        (GOOD.replace("\tpayment\t", "\tinvoice\t"), [":2: what: expected one of stage, payment, announcement, digest, got 'invoice'"]),
         (GOOD.replace("2026-04-14T07:02:11Z", "07:02"), [":2: at: expected a moment in UTC like 2026-11-20T15:02:11Z, or -, got '07:02'"]),
         (GOOD.replace("2026-04-14T07:02:11Z", "-"), [":2: at: expected the moment a sent message was accepted, got -"]),
         (GOOD.replace("\tacme\t", "\t-\t"), [":2: engagement: expected the engagement's id for a payment, got -"]),

@@ -1,5 +1,8 @@
 """`courtside remind`: the reminders due today, and `--send` to e-mail them.
 
+The announcements of policy changes (`changes` in `_policies.yml`) go the same way: each
+affected client is told once, on the change's announce day (or late, until its `from`).
+
     courtside remind                 what is due today and not yet sent (the board's "Reminders to send")
     courtside remind --send          e-mail each by SMTP, record it in projects/_sent.log, then the digest
     courtside remind --outbox DIR    write the same messages as .eml files instead (nothing recorded)
@@ -123,8 +126,16 @@ def page_urls(board: Board, site: Site) -> dict[str, str | None]:
 
 
 def describe(rem: Reminder) -> str:
-    """A reminder in one phrase: `the payment 'Deposit' of acme-bakery (due 2026-11-20, reminder of 2026-11-18)`."""
+    """A reminder in one phrase: `the payment 'Deposit' of acme-bakery (due 2026-11-20, reminder of 2026-11-18)`;
+    `the announcement of the change of terms from 2027-03-01 to acme-bakery (policy-change:..., announce day 2027-01-30)`."""
+    from ..core.reminders import ANNOUNCEMENT
+
     late = ", late" if rem.late else ""
+    if rem.what == ANNOUNCEMENT:
+        return (
+            f"the announcement of the change of terms from {rem.date.isoformat()} to {rem.engagement_id} "
+            f"({rem.about}, announce day {rem.trigger.isoformat()}{late})"
+        )
     return (
         f"the {rem.what} {rem.about!r} of {rem.engagement_id} "
         f"(due {rem.date.isoformat()}, reminder of {rem.trigger.isoformat()}{late})"
@@ -189,8 +200,10 @@ class Messages:
     def mail(self, rem: Reminder) -> ReminderMail:
         from ..publish.mailto import reminder_mail, signer
 
-        terms = self.snaps[rem.engagement_id].terms
-        return reminder_mail(rem, self.urls.get(rem.engagement_id), signer(terms), terms.studio.name, self.speech)
+        snap = self.snaps[rem.engagement_id]
+        terms = snap.terms
+        url = self.urls.get(rem.engagement_id)
+        return reminder_mail(rem, url, signer(terms), terms.studio.name, self.speech, snap=snap)
 
     def email(self, rem: Reminder, moment: datetime) -> EmailMessage:
         """The reminder's message; Unsendable when it cannot have one."""
@@ -357,7 +370,8 @@ def write_outbox(
 
     def deliver(message: EmailMessage) -> None:
         number = len(written) + 1
-        subject = "digest" if message["Message-ID"].startswith("<digest.") else "reminder"
+        subject = str(message["Message-ID"]).removeprefix("<").partition(".")[0]  # digest, stage, payment, announcement
+        subject = subject if subject in ("digest", "announcement") else "reminder"
         name = f"{number:02d}-{subject}-{_slug(str(message['To'].addresses[0].addr_spec))}.eml"
         (outbox / name).write_bytes(message.as_bytes())
         written.append(name)

@@ -7,6 +7,12 @@ A reminder chases the client for something they owe:
 * an unpaid invoice (invoiced or overdue, in any state of the engagement): around its due
   date, in **calendar days**.
 
+It also tells the client, once, of an announced policy change that affects them
+(`core/policy_changes.announcements_due`): on its announce day (`from - announce`), its
+`from` as the due date; a run that missed the day sends it late, until `from`. It is a
+message like the reminders, decided, recorded and sent by the same rules: one key, one
+decision, one log.
+
 The `reminders` policy (model.ReminderPolicy) names the trigger days around the due date:
 `before` it, `on_due`, `after` it. Each (what, engagement, stage or payment, due date,
 trigger day) is one reminder with a stable `key`: the sent log (`outbox/sentlog.py`) records
@@ -20,7 +26,9 @@ could not do yet.
 * the latest pending one is sent: on its day it is on time, after it, late (a day without a
   run is made up once, never dropped); the earlier pending ones are recorded as skipped, so
   a client gets one message, not a burst, after a week without runs or on the first run;
-* a pending day older than a day already recorded is skipped too: a later reminder went.
+* a pending day older than a day already recorded is skipped too: a later reminder went;
+* an announcement is told once (`Owed.once`): once the log holds any day of it, a new
+  announce day (the studio edited `announce`) is recorded as skipped, never sent again.
 
 Every value a message needs (`late_by`, days overdue, the late fee, the due dates) comes from
 the schedule and the payments (`schedule.StagePlan`, `money.PaymentPlan`), never computed
@@ -31,23 +39,29 @@ again here. Words, languages and links are made from this in `publish/mailto.py`
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from .policy_changes import announcements_due
 from .workcal import OutOfRange
 
 if TYPE_CHECKING:
     from .board import Board
     from .model import PaymentCadence, StageCadence
+    from .policy_changes import Announcement
     from .snapshot import Snapshot
 
-WHATS = ("stage", "payment")
-"""What a reminder chases: one of the client's stages, or one of the payments."""
+ANNOUNCEMENT = "announcement"
+WHATS = ("stage", "payment", ANNOUNCEMENT)
+"""What a reminder is about: one of the client's stages, one of the payments, or an announced
+policy change (its `about` is the announcement's id, its due date the change's `from`)."""
 
-KINDS = ("stage-soon", "stage-late", "invoice-soon", "invoice-due", "invoice-overdue")
-"""What the message says, as of the day it is sent: due soon (or today), late, overdue."""
+POLICY_CHANGE = "policy-change"
+KINDS = ("stage-soon", "stage-late", "invoice-soon", "invoice-due", "invoice-overdue", POLICY_CHANGE)
+"""What the message says, as of the day it is sent: due soon (or today), late, overdue; or
+the announcement of a change of terms."""
 
 SENT, SENT_LATE, SKIPPED = "sent", "sent-late", "skipped"
 EVENTS = (SENT, SENT_LATE, SKIPPED)
@@ -106,6 +120,9 @@ class Reminder:
     currency: str | None = None
     days_left: int = 0  # until the due date: working days for a stage, days for an invoice
     days_late: int = 0  # past the due date: `late_by` for a stage, days overdue for an invoice
+    # An announcement's change: its terms before and after, the note (what the message says).
+    # Left out of comparisons: the key (its id, `from`, the announce day) is its identity.
+    announcement: Announcement | None = field(default=None, compare=False)
 
     @property
     def key(self) -> Key:
@@ -128,10 +145,12 @@ class Reminder:
 @dataclass(frozen=True)
 class Owed:
     """One thing owed on `today`: a reminder of it (its trigger day not chosen yet) and the
-    trigger days of its cadence from the day it could be chased up to today, oldest first."""
+    trigger days of its cadence from the day it could be chased up to today, oldest first.
+    `once`: told once at most (an announcement), whatever day of it the log holds."""
 
     reminder: Reminder
     triggers: tuple[date, ...]
+    once: bool = False
 
 
 def _addressed(snap: Snapshot, today: date, **about: object) -> Reminder:
@@ -224,9 +243,29 @@ def payment_owed(snap: Snapshot, today: date, cadence: PaymentCadence) -> list[O
     return found
 
 
+def announcement_owed(snap: Snapshot, today: date) -> list[Owed]:
+    """The announced policy changes to tell this client on `today`: each from its announce day
+    until its `from`, with the announce day as its one trigger day, to be told once."""
+    found = []
+    for announced in announcements_due([snap], today):
+        reminder = _addressed(
+            snap,
+            today,
+            what=ANNOUNCEMENT,
+            kind=POLICY_CHANGE,
+            about=announced.id,
+            date=announced.starts,
+            days_left=(announced.starts - today).days,
+            announcement=announced,
+        )
+        found.append(Owed(reminder, (announced.announced_on,), once=True))
+    return found
+
+
 def owed_on(board: Board) -> list[Owed]:
-    """Everything owed on the board's day that its engagement's `reminders` policy chases,
-    oldest due date first."""
+    """Everything owed on the board's day that its engagement's `reminders` policy chases, and
+    the policy changes to announce to it (`reminders: false` stops those too: no message goes
+    to that client by itself), oldest due date first."""
     found: list[Owed] = []
     for snap in board.snapshots:
         policy = snap.terms.reminders
@@ -236,6 +275,7 @@ def owed_on(board: Board) -> list[Owed]:
             found.extend(stage_owed(snap, board.today, policy.stages))
         if policy.payments is not None:
             found.extend(payment_owed(snap, board.today, policy.payments))
+        found.extend(announcement_owed(snap, board.today))
     return sorted(found, key=lambda o: _order(o.reminder))
 
 
@@ -280,13 +320,14 @@ def _by_thing(recorded: Mapping[Key, Recorded]) -> dict[tuple[str, str, str, dat
 
 def decide(owed: Owed, recorded: Mapping[Key, Recorded], latest: date | None, today: date) -> Step:
     """One thing owed: the latest pending trigger day is sent (late when it is past), the
-    earlier pending ones skipped; none is sent when the log already holds a later day."""
+    earlier pending ones skipped; none is sent when the log already holds a later day (or,
+    for a thing told once, any day: `latest` is the latest day the log holds of it)."""
     at = [replace(owed.reminder, trigger=day, late=day < today) for day in owed.triggers]
     pending = [rem for rem in at if rem.key not in recorded]
     if not pending:
         return Step(None)
     newest = pending[-1]
-    if latest is not None and latest >= newest.trigger:
+    if latest is not None and (owed.once or latest >= newest.trigger):
         return Step(None, tuple(pending))
     return Step(newest, tuple(pending[:-1]))
 

@@ -15,10 +15,12 @@ A reminder's message:
   so should a message ever go twice (a crash between the server's acceptance and the log's
   line), the client's mail program can see it is one message;
 * for a date still ahead (or today), that date's event as `calendar.ics`: importing it puts
-  the date in the client's calendar, or updates it (the published calendar's UID).
+  the date in the client's calendar, or updates it (the published calendar's UID). The
+  announcement of a policy change is a letter, not a date to keep: it has no attachment.
 
 The digest goes to the studio's contact, in the policies' language: what was sent since the
-last digest, what could not be sent, what is late and what is owed.
+last digest (reminders and announcements), what could not be sent, what is late and what
+is owed.
 """
 
 from __future__ import annotations
@@ -35,12 +37,13 @@ from email.utils import format_datetime
 from typing import TYPE_CHECKING
 
 from ..core.board import totals
-from ..core.reminders import DIGEST, SENT_LATE, Key, Recorded, Reminder, digest_key
+from ..core.reminders import ANNOUNCEMENT, DIGEST, SENT_LATE, Key, Recorded, Reminder, digest_key
 from ..publish.i18n import speech_for
 
 if TYPE_CHECKING:
     from ..core.board import Board
     from ..core.model import Engagement, Person
+    from ..publish.i18n import Speech
     from ..publish.mailto import ReminderMail
 
 ATTACHMENT = "calendar.ics"
@@ -134,6 +137,12 @@ def _sent_lines(board: Board, sent: Sequence[tuple[Key, Recorded]]) -> list[str]
             "date": speech.date(due, "medium"),
             "to": record.to or "",
         }
+        if what == ANNOUNCEMENT:  # `about` is its id, not a name to show; `due` is the change's `from`
+            if record.event == SENT_LATE:
+                lines.append(speech.gettext("%(client)s: change of terms from %(date)s, to %(to)s (sent late)", **names))
+            else:
+                lines.append(speech.gettext("%(client)s: change of terms from %(date)s, to %(to)s", **names))
+            continue
         if record.event == SENT_LATE:
             lines.append(speech.gettext("%(client)s: %(name)s, due %(date)s, to %(to)s (sent late)", **names))
         else:
@@ -183,6 +192,20 @@ def _owed_lines(board: Board) -> list[str]:
     return lines
 
 
+def _missing_line(rem: Reminder, speech: Speech) -> str:
+    """A message that could not go for want of an address, in the digest."""
+    if rem.what == ANNOUNCEMENT:
+        return speech.gettext(
+            "%(client)s: change of terms from %(date)s: no email address for %(person)s",
+            client=rem.client,
+            date=speech.date(rem.date, "medium"),
+            person=rem.to_name,
+        )
+    return speech.gettext(
+        "%(client)s: %(name)s: no email address for %(person)s", client=rem.client, name=rem.about, person=rem.to_name
+    )
+
+
 def digest_text(board: Board, sent: Sequence[tuple[Key, Recorded]], not_sent: Sequence[NotSent]) -> tuple[str, str]:
     """The digest's subject and body, in the policies' language."""
     speech = speech_for(board.policies.language)
@@ -195,10 +218,7 @@ def digest_text(board: Board, sent: Sequence[tuple[Key, Recorded]], not_sent: Se
         studio=board.policies.studio.name,
         date=speech.date(board.today, "medium"),
     )
-    missing = [
-        _("%(client)s: %(name)s: no email address for %(person)s", client=n.reminder.client, name=n.reminder.about, person=n.reminder.to_name)
-        for n in not_sent
-    ]
+    missing = [_missing_line(n.reminder, speech) for n in not_sent]
     sections = [
         (_("Sent since the last digest"), _sent_lines(board, sent)),
         (_("Not sent"), missing),

@@ -11,11 +11,12 @@ One line per record, nine fields separated by tabs:
     day         the `today` of the run that wrote the line (YYYY-MM-DD)
     at          when the SMTP server accepted the message, UTC (YYYY-MM-DDTHH:MM:SSZ); - when skipped
     event       sent | sent-late | skipped
-    what        stage | payment | digest
+    what        stage | payment | announcement | digest
     engagement  the engagement's id (its file name); - for the digest
-    about       the stage's or payment's name; - for the digest
-    due         the due date chased (the digest: its day)
-    trigger     the cadence's day of this reminder (the digest: its day)
+    about       the stage's or payment's name; an announcement's id; - for the digest
+    due         the due date chased (an announcement: the change's `from`; the digest: its day)
+    trigger     the cadence's day of this reminder (an announcement: its announce day; the
+                digest: its day)
     to          the address (- when skipped)
 
 A tab, a line break or a backslash inside a name is written `\\t`, `\\n`, `\\\\`; a name that

@@ -6,6 +6,10 @@ what is owed, with the client page's link), the `mailto:` link the board's "Send
 opens, a short label in the board's language, and the plain `reminders` list of
 `board.json`. `courtside remind --send` sends the same subject and body as e-mail
 (`outbox/message.py`).
+
+An announced policy change is one of them (`what: announcement`): a letter sent ahead of
+time that says what changes (the studio's note, and the client page's own sentences that
+change, the words of the page's "Changes to our terms"), from when, and what it applies to.
 """
 
 from __future__ import annotations
@@ -18,12 +22,13 @@ from urllib.parse import quote
 
 from babel.lists import format_list
 
-from ..core.reminders import Key, Plan, Recorded, Reminder, plan_reminders
+from ..core.reminders import POLICY_CHANGE, Key, Plan, Recorded, Reminder, plan_reminders
 from .i18n import Speech, speech_for
 
 if TYPE_CHECKING:
     from ..core.board import Board
     from ..core.model import Engagement
+    from ..core.snapshot import Snapshot
 
 ADDRESS_SAFE = "@+"
 """Characters left as they are in the address part; everything else non-unreserved is encoded."""
@@ -91,6 +96,86 @@ def _owed_amount(speech: Speech, rem: Reminder) -> str:
     return amount
 
 
+def _letter(speech: Speech, rem: Reminder, lines: list[str], sender: str, studio: str) -> str:
+    """A message's body: the greeting, the paragraphs, the signature."""
+    greeting = speech.gettext("Hello %(name)s,", name=rem.to_name)
+    closing = speech.gettext("Kind regards,")
+    return "\n\n".join([greeting, *lines, f"{closing}\n{sender}\n{studio}"]) + "\n"
+
+
+def _applies_to(keys: frozenset[str], day: str, speech: Speech) -> list[str]:
+    """What a change applies to, by the policy keys it changes (format.md, "History"; the rule
+    itself is core/policy_changes.py's): payment rules to invoices issued from `from`, the
+    consequences to stages opening from it, the buffer to agreements signed from it,
+    everything else to the whole engagement from it."""
+    _ = speech.gettext
+    lines = []
+    if "payment" in keys:
+        lines.append(
+            _(
+                "The new payment terms apply to invoices issued on or after %(date)s; an invoice "
+                "issued before then keeps the terms it was issued under.",
+                date=day,
+            )
+        )
+    if "consequences" in keys:
+        lines.append(
+            _(
+                "The new rules for late stages apply to stages that open on or after %(date)s; a "
+                "stage that opened before then keeps the rules it opened under.",
+                date=day,
+            )
+        )
+    if "buffer" in keys:
+        lines.append(
+            _(
+                "The time we promise for each of our stages changes for agreements signed on or "
+                "after %(date)s; your project page shows the dates that apply to you.",
+                date=day,
+            )
+        )
+    if keys - {"payment", "consequences", "buffer"}:
+        if lines:
+            lines.append(_("The rest of the change applies to all our work together from %(date)s.", date=day))
+        else:
+            lines.append(_("It applies to all our work together from %(date)s.", date=day))
+    return lines
+
+
+# Subject and body of the announcement of a policy change, in the client's language: what
+# changes (the studio's note, the page's sentences that change), from when, what it applies to.
+def announcement_message(
+    rem: Reminder, snap: Snapshot, page_url: str | None, sender: str, studio: str
+) -> tuple[str, str]:
+    from .history_view import _announcement_view  # the page's words for the change (a cycle at import)
+
+    announced = rem.announcement
+    assert announced is not None, rem.id
+    speech = speech_for(rem.language)
+    _ = speech.gettext
+    day = speech.date(announced.starts)
+    shown = _announcement_view(snap, announced, speech)
+    subject = _("%(project)s: a change to our terms from %(date)s", project=rem.project, date=day)
+    lines = [
+        _(
+            "We are writing to let you know, ahead of time, about a change to our terms for %(project)s. "
+            "It takes effect on %(date)s.",
+            project=rem.project,
+            date=day,
+        )
+    ]
+    if shown.note:
+        lines.append(shown.note)
+    if shown.rules:
+        lines.append("\n".join([shown.heading, *(f"- {rule}" for rule in shown.rules)]))
+    lines.extend(_applies_to(announced.keys, day, speech))
+    lines.append(_("Everything else in our agreement stays as it is."))
+    lines.append(_("If you have any questions about it, just reply to this message and we will gladly talk it through."))
+    if page_url:
+        lines.append(_("Your project page shows the change, with our terms in full: %(url)s", url=page_url))
+    return subject, _letter(speech, rem, lines, sender, studio)
+
+
 # Subject and body of a reminder, in the client's language.
 def reminder_message(rem: Reminder, page_url: str | None, sender: str, studio: str) -> tuple[str, str]:
     speech = speech_for(rem.language)
@@ -139,15 +224,14 @@ def reminder_message(rem: Reminder, page_url: str | None, sender: str, studio: s
     lines.append(speech.gettext("If anything stands in the way, just reply to this message and we will sort it out."))
     if page_url:
         lines.append(speech.gettext("Your project page, with the whole schedule: %(url)s", url=page_url))
-    greeting = speech.gettext("Hello %(name)s,", name=rem.to_name)
-    closing = speech.gettext("Kind regards,")
-    body = "\n\n".join([greeting, *lines, f"{closing}\n{sender}\n{studio}"]) + "\n"
-    return subject, body
+    return subject, _letter(speech, rem, lines, sender, studio)
 
 
 # What the board shows next to "Send reminder", in the board's language.
 def reminder_label(rem: Reminder, speech: Speech) -> str:
     names: dict[str, Any] = {"client": rem.client, "name": rem.about, "date": speech.date(rem.date, "medium")}
+    if rem.kind == POLICY_CHANGE:
+        return speech.gettext("%(client)s: change of terms from %(date)s", client=rem.client, date=names["date"])
     if rem.kind == "stage-soon":
         return speech.gettext("%(client)s: %(name)s due %(date)s", **names)
     if rem.kind == "stage-late":
@@ -172,10 +256,21 @@ def reminder_label(rem: Reminder, speech: Speech) -> str:
 
 
 def reminder_mail(
-    rem: Reminder, page_url: str | None, sender: str, studio: str, board_speech: Speech, sent_at: datetime | None = None
+    rem: Reminder,
+    page_url: str | None,
+    sender: str,
+    studio: str,
+    board_speech: Speech,
+    sent_at: datetime | None = None,
+    snap: Snapshot | None = None,
 ) -> ReminderMail:
-    """One reminder with its message, link and label."""
-    subject, body = reminder_message(rem, page_url, sender, studio)
+    """One reminder with its message, link and label (`snap`: its engagement on the day, which
+    an announcement's message needs to say the page's sentences)."""
+    if rem.kind == POLICY_CHANGE:
+        assert snap is not None, rem.id
+        subject, body = announcement_message(rem, snap, page_url, sender, studio)
+    else:
+        subject, body = reminder_message(rem, page_url, sender, studio)
     return ReminderMail(
         rem, subject, body, mailto_href(rem.to, subject, body), reminder_label(rem, board_speech), sent_at
     )
@@ -195,9 +290,10 @@ def plan_mails(board: Board, plan: Plan, page_urls: dict[str, str | None] | None
     mails = []
     pairs = [(rem, None) for rem in plan.to_send] + [(rem, done.at) for rem, done in plan.sent]
     for rem, sent_at in pairs:
-        terms = by_id[rem.engagement_id].terms
+        snap = by_id[rem.engagement_id]
+        terms = snap.terms
         url = page_urls.get(rem.engagement_id)
-        mails.append(reminder_mail(rem, url, signer(terms), terms.studio.name, board_speech, sent_at))
+        mails.append(reminder_mail(rem, url, signer(terms), terms.studio.name, board_speech, sent_at, snap))
     return mails
 
 
