@@ -119,9 +119,10 @@ class Handler:
 
 class MailServer:
     """aiosmtpd on 127.0.0.1: `security` starttls (STARTTLS and AUTH required), ssl (implicit
-    TLS and AUTH), or none (plain, no AUTH)."""
+    TLS and AUTH), or none (plain, no AUTH); `smtputf8`: it offers SMTPUTF8 (addresses
+    outside ASCII; aiosmtpd's Controller offers it unless told not to)."""
 
-    def __init__(self, tls: Tls, security: str = "starttls"):
+    def __init__(self, tls: Tls, security: str = "starttls", smtputf8: bool = True):
         self.handler = Handler()
         self.security = security
         self.port = free_port()
@@ -140,6 +141,7 @@ class MailServer:
                 auth_require_tls=False,  # the whole session is TLS already
                 authenticator=self.handler.authenticate,
             )
+        options["enable_SMTPUTF8"] = smtputf8
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **options)
         self.tls = tls
 

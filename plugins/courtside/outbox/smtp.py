@@ -153,6 +153,26 @@ def failure(exc: BaseException, settings: SmtpSettings) -> str:
 SMTP_ERRORS = (smtplib.SMTPException, OSError)  # ssl.SSLError and socket errors are OSErrors
 
 
+def envelope(message: EmailMessage, smtputf8: bool) -> tuple[str, list[str], bytes, tuple[str, ...]]:
+    """The envelope (sender, recipients), the bytes and the MAIL options of a message.
+
+    What `smtplib.SMTP.send_message` does, but for one thing: it writes the message with a
+    generator that has no policy, which turns every body line starting with "From " into
+    ">From " (the mbox convention, compat32's default), so a letter's "From May 1, 2026:"
+    would reach the client as ">From May 1, 2026:". The message's own policy (`SMTP`) writes
+    it as it is. An address outside ASCII needs the server's SMTPUTF8, as in send_message.
+    """
+    sender = message["From"].addresses[0].addr_spec
+    recipients = [address.addr_spec for field in ("To", "Cc") for address in getattr(message[field], "addresses", ())]
+    if (sender + "".join(recipients)).isascii():
+        return sender, recipients, message.as_bytes(), ()
+    if not smtputf8:
+        raise smtplib.SMTPNotSupportedError(
+            "an address outside ASCII needs SMTPUTF8, and the server does not offer it"
+        )
+    return sender, recipients, message.as_bytes(policy=message.policy.clone(utf8=True)), ("SMTPUTF8", "BODY=8BITMIME")
+
+
 class Mailer:
     """One SMTP session for a run: connected at the first message, closed at the end."""
 
@@ -205,7 +225,8 @@ class Mailer:
             self.connect()
         assert self._smtp is not None
         try:
-            self._smtp.send_message(message)
+            sender, recipients, data, options = envelope(message, self._smtp.has_extn("smtputf8"))
+            self._smtp.sendmail(sender, recipients, data, options)
         except SMTP_ERRORS as exc:
             if isinstance(exc, smtplib.SMTPServerDisconnected | OSError):
                 self._drop(self._smtp)
