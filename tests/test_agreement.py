@@ -259,6 +259,22 @@ def test_a_finished_engagement_is_not_affected() -> None:
     assert announcements(snapshot(finished, "2026-03-20", CHANGES), D("2026-03-20")) == []
 
 
+def test_a_finished_engagement_with_an_invoice_to_come_is_affected_by_a_payment_rule() -> None:
+    # Build is done (Feb 9: the work is finished), First is paid, Second is invoiced on April 6,
+    # after the change: it will carry the new 3% late fee, so the client is told beforehand.
+    finished = BILLED.replace("days: 60}", "days: 5, done: 2026-02-09}").replace("due: 2026-03-02}", "due: 2026-03-02, paid: 2026-03-03}")
+    snap = snapshot(finished, "2026-03-20", CHANGES)
+    assert snap.schedule.state == "done"
+    (found,) = announcements_due([snap], D("2026-03-20"))
+    assert (found.starts, found.keys) == (D("2026-04-01"), frozenset({"payment"}))
+    # 30 days overdue on May 21 (due April 21): 1000 * 0.03 * 30 / 30 = 30.00, the new rate.
+    assert {pay.name: pay.late_fee for pay in snapshot(finished, "2026-05-21", CHANGES).payments}["Second"] == Decimal("30.00")
+    # A change of anything else has nothing left to apply to in a finished engagement.
+    turnaround = POLICIES + "changes:\n  - {from: 2026-04-01, set: {turnaround: {changes: 5}}}\n"
+    assert announcements_due([snapshot(finished, "2026-03-20", turnaround)], D("2026-03-20")) == []
+    assert announcements_due([snapshot(BILLED, "2026-03-20", turnaround)], D("2026-03-20")) != []  # (work going on: told)
+
+
 def test_consequences_change_for_stages_opening_from_the_date() -> None:
     changed = POLICIES + "changes:\n  - {from: 2026-03-16, set: {consequences: {client: {grace: 1}}}}\n"
     # Review (client) opens Mon Mar 2, due Mar 6, done Mar 11: 3 days late. Under the old grace
@@ -284,6 +300,57 @@ stages:
     check = plan.stages[2]
     assert (check.promise.opens, check.late_by, check.consequence) == (D("2026-03-19"), 2, True)  # type: ignore[union-attr]
     assert plan.stages[3].promise.restarted  # type: ignore[union-attr]
+
+
+def _letter(text: str, sets: str, today: str = "2026-03-18") -> str:
+    """The body of the announcement mailed to Acme on `today` for a change of `sets` from April 1."""
+    from courtside.core.pipeline import combine
+    from courtside.publish.mailto import reminder_mails
+
+    policies = POLICIES + f"changes:\n  - {{from: 2026-04-01, announce: 14, set: {sets}}}\n"
+    board = combine([snapshot(text, today, policies)], read_policies(Source.of("projects/_policies.yml", policies)), D(today))
+    (mail,) = [mail for mail in reminder_mails(board, {"acme": "https://studio.example/c/x/"}) if mail.kind == "policy-change"]
+    return mail.body
+
+
+def test_the_letter_says_what_each_kind_of_change_applies_to() -> None:
+    # A change of the turnaround applies to the whole engagement: the whole letter, by hand.
+    assert _letter(BILLED, "{turnaround: {changes: 5}}") == (
+        "Hello Dana Ruiz,\n\n"
+        "We are writing to let you know, ahead of time, about a change to our terms for Website. "
+        "It takes effect on April 1, 2026.\n\n"
+        "From April 1, 2026:\n- Small change requests: we turn them around within 5 working days.\n\n"
+        "It applies to all our work together from April 1, 2026.\n\n"
+        "Everything else in our agreement stays as it is.\n\n"
+        "If you have any questions about it, just reply to this message and we will gladly talk it through.\n\n"
+        "Your project page shows the change, with our terms in full: https://studio.example/c/x/\n\n"
+        "Kind regards,\nSam Lee\nNorthwind Studio\n"
+    )
+    # A payment rule and something else: what each part applies to.
+    both = _letter(BILLED, "{payment: {late_fee: 3%}, turnaround: {changes: 5}}")
+    assert (
+        "\n\nThe new payment terms apply to invoices issued on or after April 1, 2026; an invoice issued before then "
+        "keeps the terms it was issued under.\n\nThe rest of the change applies to all our work together from "
+        "April 1, 2026.\n\n"
+    ) in both
+    assert "- A late payment carries a fee of 3% of its amount per 30 days" in both and "- Small change requests" in both
+    # The consequences: to stages opening from the date (Review opens in May, after Build's 72 working days).
+    review = BILLED.replace("days: 60}\n", "days: 60}\n  - {name: Review, owner: client, days: 5}\n")
+    grace = _letter(review, "{consequences: {client: {grace: 1}}}")
+    assert "- If your part is late, there is a grace period of 1 working day." in grace
+    assert (
+        "\n\nThe new rules for late stages apply to stages that open on or after April 1, 2026; a stage that opened "
+        "before then keeps the rules it opened under.\n\n"
+    ) in grace
+    # The buffer: to agreements signed from the date (a proposal); the page has no sentence of
+    # it, so the letter lists none, and no note was written.
+    proposal = BILLED.replace("signed: 2026-02-02\n", "")
+    buffer = _letter(proposal, "{buffer: 30%}")
+    assert "From April 1, 2026:" not in buffer
+    assert (
+        "It takes effect on April 1, 2026.\n\nThe time we promise for each of our stages changes for agreements "
+        "signed on or after April 1, 2026; your project page shows the dates that apply to you.\n\nEverything else"
+    ) in buffer
 
 
 def test_changes_are_validated_like_the_policies() -> None:

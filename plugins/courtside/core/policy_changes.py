@@ -129,10 +129,13 @@ def change_id(engagement_id: str, step: Step) -> str:
 def affects(snapshot: Snapshot, step: Step) -> bool:
     """Whether a change matters to an engagement: it changes one of its values, and that
     value still has something to apply to on or after `from` (a payment not invoiced before
-    it, a stage not opened before it, an engagement not yet signed, or simply work going on)."""
+    it, a stage not opened before it, an engagement not yet signed, or simply work going on).
+    A finished engagement still has its payments: a payment rule applies to its last invoice
+    when that is issued on or after `from` (the new late fee would be charged unannounced)."""
     plan = snapshot.schedule
-    if plan.state in ("done", "cancelled"):
+    if plan.state == "cancelled":
         return False
+    finished = plan.state == "done"
     starts = step.starts
     for key in step.keys:
         if key == "payment":
@@ -140,6 +143,8 @@ def affects(snapshot: Snapshot, step: Step) -> bool:
                 invoiced = pay.invoice_date or pay.expected_invoice_date
                 if pay.state != "paid" and (invoiced is None or invoiced >= starts):
                     return True
+        elif finished:  # no stage, signing or work left for anything else to apply to
+            continue
         elif key == "consequences":
             for stage in plan.stages:
                 if stage.promise is None or (stage.stage.done is None and stage.promise.opens >= starts):
