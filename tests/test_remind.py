@@ -784,3 +784,299 @@ def test_skipped_days_alone_are_recorded_without_smtp_settings(tmp_path, remind)
     assert ran.code == 0, ran
     assert ran.out == "Nothing to send on 2026-04-17; 1 earlier reminder day(s) recorded as skipped.\n"
     assert [(k[4].isoformat(), r.event) for k, r in log_lines(folder)][-1] == ("2026-04-13", SKIPPED)
+
+
+# -- Announced policy changes: one letter to each affected client ---------------------------------
+#
+# The change: from Fri 2026-05-01 the late fee is 3% (it was 1.5%), announced 14 days before,
+# on Fri 04-17. The engagements are the base one with a fourth stage of ours, "Build" (20
+# working days, 25 with the buffer: opens Tue 03-31, due Mon 05-04), so that the work goes on
+# past the change, and "Design approved" paid on 04-10: nothing else is owed before "Launch"
+# (invoiced 06-01, after the change: the new fee applies to it, so the change affects them).
+
+ANNOUNCED = POLICIES + """\
+changes:
+  - from: 2026-05-01
+    announce: 14
+    set: {payment: {late_fee: 3%}}
+    note: {en: Late fees rise to 3% per 30 days overdue., es: El recargo por demora sube al 3 % cada 30 días.}
+"""
+FEE_EN = "A late payment carries a fee of 3% of its amount per 30 days, counted by the day."
+FEE_ES = "Un pago atrasado genera un recargo del 3\xa0% de su importe por cada 30 días, calculado por días."
+PAID = [
+    {"name": "Deposit", "amount": "30%", "due": "signing", "paid": "2026-03-02"},
+    {"name": "Design approved", "amount": "40%", "due": "Design approval", "paid": "2026-04-10"},
+    {"name": "Launch", "amount": "30%", "due": "2026-06-01"},
+]
+
+
+def building(**overrides: Any) -> dict[str, Any]:
+    """The base engagement, its client stages done, "Build" going on until 05-04, nothing owed."""
+    data = fields(DONE, payments=copy.deepcopy(PAID), **overrides)
+    data["stages"] = [*data["stages"], {"name": "Build", "owner": "us", "days": 20}]
+    return data
+
+
+SPANISH = {
+    "client": "La Espiga",
+    "language": "es",
+    "currency": "EUR",
+    "contacts": {
+        "client": {"name": "Lucía Fernández", "email": "lucia@espiga.example"},
+        "us": {"name": "Marta Gil", "email": "marta@northwind.example"},
+    },
+}
+
+
+def announcement_folder(root: Path, policies: str = ANNOUNCED) -> Path:
+    """Five engagements: two the change affects and whose clients get the letter (acme in
+    English, espiga in Spanish), and three that get none: `own` keeps its own late fee (the
+    change changes nothing for it), `finished` is done (all stages done, all paid), `quiet`
+    has `reminders: false` (its page announces the change; nothing is mailed to it)."""
+    finished = fields(DONE, client="Finished Co", contacts={"client": {"name": "Fin", "email": "fin@finished.example"}})
+    finished["payments"] = [dict(p, paid=p.get("paid", "2026-04-15"), due=p["due"].replace("2026-06-01", "2026-04-15")) for p in PAID]
+    return projects(
+        root,
+        {
+            "acme": building(),
+            "espiga": building(**SPANISH),
+            "own": building(client="Own Terms", payment={"terms": 15, "late_fee": "1%"}, contacts={"client": {"name": "Olu", "email": "olu@own.example"}}),
+            "finished": finished,
+            "quiet": building(client="Quiet Co", reminders=False, contacts={"client": {"name": "Quinn", "email": "quinn@quiet.example"}}),
+        },
+        policies,
+    )
+
+
+def announcement_id(ident: str, folder: Path, day: str = "2026-04-17") -> str:
+    """The id the core gives the change for `ident` (stable: a digest of what it sets)."""
+    from courtside.core.policy_changes import announcements_due
+    from courtside.sources.folder import evaluate_folder
+
+    board = evaluate_folder(folder, D(day), label="projects")
+    [found] = announcements_due([s for s in board.snapshots if s.id == ident], D(day))
+    return found.id
+
+
+def announcements_of(server: MailServer) -> list[Any]:
+    return [r for r in server.received if r.message["Message-ID"].startswith("<announcement.")]
+
+
+def test_an_announced_change_goes_once_to_each_affected_client_on_its_announce_day(tmp_path, remind, server):
+    folder = announcement_folder(tmp_path / "projects")
+    # Thursday 04-16, the day before: nothing to announce yet (only the studio's digest).
+    assert remind(folder, "2026-04-16", "--send", env=server.environ()).code == 0
+    assert reminders_of(server) == []
+    # Friday 04-17, the announce day: one letter to each affected client, none to the others.
+    ran = remind(folder, "2026-04-17", "--send", env=server.environ())
+    assert ran.code == 0, ran
+    letters = {r.rcpt_tos[0]: r.message for r in announcements_of(server)}
+    assert sorted(letters) == ["dana@acmebakery.example", "lucia@espiga.example"]
+    assert reminders_of(server) == announcements_of(server)  # nothing else was due
+    english, spanish = letters["dana@acmebakery.example"], letters["lucia@espiga.example"]
+    # English: what changes (the note, the page's sentence with the new fee), from when, what
+    # it applies to, the client page; signed by the studio's contact; no calendar attached.
+    assert subject(english) == "Website redesign: a change to our terms from May 1, 2026"
+    assert body(english) == (
+        "Hello Dana Ruiz,\n\n"
+        "We are writing to let you know, ahead of time, about a change to our terms for Website redesign. "
+        "It takes effect on May 1, 2026.\n\n"
+        "Late fees rise to 3% per 30 days overdue.\n\n"
+        f"From May 1, 2026:\n- {FEE_EN}\n\n"
+        "The new payment terms apply to invoices issued on or after May 1, 2026; an invoice issued before then "
+        "keeps the terms it was issued under.\n\n"
+        "Everything else in our agreement stays as it is.\n\n"
+        "If you have any questions about it, just reply to this message and we will gladly talk it through.\n\n"
+        f"Your project page shows the change, with our terms in full: {SITE}c/{share_of('acme')}/\n\n"
+        "Kind regards,\nSam Lee\nNorthwind Studio\n"
+    )
+    assert english["Content-Language"] == "en" and list(english.iter_attachments()) == []
+    assert english["Message-ID"] == message_id(
+        ("announcement", "acme", announcement_id("acme", folder), D("2026-05-01"), D("2026-04-17")), "sam@northwind.example"
+    )
+    # Spanish: the Spanish note, the page's Spanish sentence, no English left; Reply-To our contact.
+    assert subject(spanish) == "Website redesign: un cambio en nuestras condiciones a partir del 1 de mayo de 2026"
+    text = body(spanish)
+    assert text.startswith("Hola, Lucía Fernández:\n\nLe escribimos con antelación para informarle de un cambio")
+    assert "Entra en vigor el 1 de mayo de 2026." in text
+    assert "\n\nEl recargo por demora sube al 3 % cada 30 días.\n\n" in text
+    assert f"\n\nA partir del 1 de mayo de 2026:\n- {FEE_ES}\n\n" in text
+    assert "facturas emitidas a partir del 1 de mayo de 2026" in text
+    assert f"{SITE}c/{share_of('espiga')}/" in text and text.endswith("Un cordial saludo,\nMarta Gil\nNorthwind Studio\n")
+    for word in ("Hello", "change", "terms", "invoice", "Kind regards", "Late fees"):
+        assert word not in text
+    assert spanish["Content-Language"] == "es" and str(spanish["Reply-To"]) == "Marta Gil <marta@northwind.example>"
+    # Recorded like every reminder: its id as `about`, `from` as the due date, the announce day.
+    announced = [(k[1], k[2], k[3].isoformat(), k[4].isoformat(), r.event, r.to) for k, r in log_lines(folder) if k[0] == "announcement"]
+    assert announced == [
+        ("acme", announcement_id("acme", folder), "2026-05-01", "2026-04-17", SENT, "dana@acmebakery.example"),
+        ("espiga", announcement_id("espiga", folder), "2026-05-01", "2026-04-17", SENT, "lucia@espiga.example"),
+    ]
+    assert announcement_id("acme", folder).startswith("policy-change:acme:2026-05-01:")
+    # The studio's digest counts them and names them.
+    digest = digests_of(server)[-1].message
+    assert subject(digest) == "Northwind Studio, Apr 17, 2026: 2 reminders sent"
+    assert "- Acme Bakery: change of terms from May 1, 2026, to dana@acmebakery.example\n" in body(digest)
+    assert "- La Espiga: change of terms from May 1, 2026, to lucia@espiga.example\n" in body(digest)
+    # A second run that day sends nothing; the list says what went.
+    again = remind(folder, "2026-04-17", "--send", env=server.environ())
+    assert "Nothing to send on 2026-04-17" in again.out
+    listed = remind(folder, "2026-04-17").out.splitlines()
+    assert listed[0].startswith("Reminders on 2026-04-17: 0 to send, 2 sent earlier that day;")
+    assert [line.split("  ", 1)[1] for line in listed[1:]] == [
+        "Acme Bakery: change of terms from May 1, 2026  ->  dana@acmebakery.example",
+        "La Espiga: change of terms from May 1, 2026  ->  lucia@espiga.example",
+    ]
+    # Every day after, until the change is in force and past it, nothing more goes.
+    assert daily_runs(remind, server, folder, "2026-04-18", "2026-05-03") == {}
+    assert len(announcements_of(server)) == 2
+
+
+def test_a_missed_announce_day_sends_it_once_late_and_none_after_from(tmp_path, remind, server):
+    folder = announcement_folder(tmp_path / "projects")
+    # No run from 04-17 to 04-21: Wednesday 04-22 sends it, late, once.
+    ran = remind(folder, "2026-04-22", "--send", env=server.environ())
+    assert ran.code == 0, ran
+    assert [r.rcpt_tos[0] for r in announcements_of(server)] == ["dana@acmebakery.example", "lucia@espiga.example"]
+    assert (
+        "sent the announcement of the change of terms from 2026-05-01 to acme "
+        f"({announcement_id('acme', folder, '2026-04-22')}, announce day 2026-04-17, late) to dana@acmebakery.example"
+    ) in ran.out.splitlines()
+    announced = [(k[1], k[4].isoformat(), r.event, r.day.isoformat()) for k, r in log_lines(folder) if k[0] == "announcement"]
+    assert announced == [("acme", "2026-04-17", SENT_LATE, "2026-04-22"), ("espiga", "2026-04-17", SENT_LATE, "2026-04-22")]
+    # The letter says nothing of being late: the change is still ahead, and that is what it says.
+    assert "It takes effect on May 1, 2026." in body(announcements_of(server)[0].message)
+    assert "(sent late)" in body(digests_of(server)[-1].message)
+    assert daily_runs(remind, server, folder, "2026-04-22", "2026-04-30") == {}
+    # A studio whose first run is on the day the change takes effect: too late to announce it.
+    other = announcement_folder(tmp_path / "other")
+    before = len(server.received)
+    ran = remind(other, "2026-05-01", "--send", env=server.environ())
+    assert ran.code == 0, ran
+    assert [r.message["Message-ID"].startswith("<digest.") for r in server.received[before:]] == [True]
+    assert [k[0] for k, _r in log_lines(other)] == ["digest"]
+
+
+def test_a_refused_announcement_stops_the_run_and_goes_with_the_next(tmp_path, remind, tls):
+    folder = announcement_folder(tmp_path / "projects")
+    with MailServer(tls) as server:
+        server.handler.refuse_data = {2}  # La Espiga's letter
+        first = remind(folder, "2026-04-17", "--send", env=server.environ())
+        line = one_line(first, "could not send the announcement of the change of terms from 2026-05-01 to espiga")
+        assert "554 5.7.1 Message refused by policy" in line and "1 message sent before it is recorded" in line
+        assert [k[1] for k, r in log_lines(folder) if r.sent] == ["acme"]  # no digest: the run stopped
+        server.handler.refuse_data = set()
+        second = remind(folder, "2026-04-18", "--send", env=server.environ())  # the next day: late, once
+        assert second.code == 0, second
+        assert [r.rcpt_tos[0] for r in announcements_of(server)] == ["dana@acmebakery.example", "lucia@espiga.example"]
+    announced = [(k[1], r.event, r.day.isoformat()) for k, r in log_lines(folder) if k[0] == "announcement"]
+    assert announced == [("acme", SENT, "2026-04-17"), ("espiga", SENT_LATE, "2026-04-18")]
+
+
+def test_an_edited_change_is_told_again_only_when_what_it_sets_changed(tmp_path, remind, server):
+    folder = announcement_folder(tmp_path / "projects")
+    assert remind(folder, "2026-04-17", "--send", env=server.environ()).code == 0
+    assert len(announcements_of(server)) == 2
+    # A new note and a shorter notice (announce day 04-24 instead of 04-17): the same change,
+    # already told. The new announce day is recorded as skipped; no second letter.
+    edited = ANNOUNCED.replace("announce: 14", "announce: 7").replace("Late fees rise", "Late fees will rise")
+    (folder / "_policies.yml").write_text(edited, encoding="utf-8")
+    ran = remind(folder, "2026-04-24", "--send", env=server.environ())
+    assert ran.code == 0, ran
+    assert len(announcements_of(server)) == 2
+    skipped = [(k[1], k[4].isoformat(), r.event) for k, r in log_lines(folder) if k[0] == "announcement" and r.event == SKIPPED]
+    assert skipped == [("acme", "2026-04-24", SKIPPED), ("espiga", "2026-04-24", SKIPPED)]
+    # A different rate is a different change: the clients are told what it is now. (A line
+    # starting with "From " reaches them as it is, not as the mbox convention's ">From ".)
+    lower = edited.replace("late_fee: 3%", "late_fee: 2.5%").replace("Late fees will rise to 3%", "From May 1 late fees rise to 2.5%")
+    (folder / "_policies.yml").write_text(lower, encoding="utf-8")
+    ran = remind(folder, "2026-04-27", "--send", env=server.environ())
+    assert ran.code == 0, ran
+    newest = announcements_of(server)[2:]
+    assert [r.rcpt_tos[0] for r in newest] == ["dana@acmebakery.example", "lucia@espiga.example"]
+    text = body(newest[0].message)
+    assert "\n\nFrom May 1 late fees rise to 2.5% per 30 days overdue.\n\nFrom May 1, 2026:\n" in text
+    assert "- A late payment carries a fee of 2.5% of its amount per 30 days, counted by the day.\n" in text
+    assert b"\n>From" not in newest[0].raw
+
+
+@pytest.mark.parametrize("smtputf8", [True, False])
+def test_an_address_outside_ascii_goes_by_smtputf8_where_the_server_offers_it(tmp_path, remind, tls, smtputf8):
+    # The messages are written by their own policy (outbox/smtp.envelope), not by
+    # smtplib.send_message's generator: what send_message did for such an address stays.
+    contacts = {"client": {"name": "Анна", "email": "anna@зерно.example"}}
+    folder = projects(tmp_path / "projects", {"zerno": fields(DONE, contacts=contacts)})
+    with MailServer(tls, smtputf8=smtputf8) as server:
+        ran = remind(folder, "2026-04-14", "--send", env=server.environ())
+        if smtputf8:
+            assert ran.code == 0, ran
+            [got] = reminders_of(server)
+            assert got.rcpt_tos == ["anna@зерно.example"]
+            assert "To: Анна <anna@зерно.example>\r\n".encode() in got.raw  # as UTF-8, as SMTPUTF8 allows
+            assert "Hello Анна,\n" in body(got.message)
+        else:
+            one_line(ran, "could not send the payment 'Design approved' of zerno", "needs SMTPUTF8, and the server does not offer it")
+            assert server.received == []
+
+
+@pytest.mark.parametrize(
+    ("language", "subject_line", "english"),
+    [
+        ("ru", "Website redesign: изменение наших условий с 1 мая 2026\u202fг.", ("Hello", "change", "terms", "invoice", "Kind regards")),
+        ("ar", "Website redesign: تغيير في شروطنا ابتداءً من 1 مايو 2026", ("Hello", "change", "terms", "invoice", "Kind regards")),
+    ],
+)
+def test_the_announcement_in_russian_and_arabic(tmp_path, remind, language, subject_line, english):
+    folder = projects(tmp_path / "projects", {"acme": building(language=language)}, ANNOUNCED)
+    outbox = tmp_path / "review"
+    ran = remind(folder, "2026-04-17", "--outbox", str(outbox))
+    assert ran.code == 0, ran
+    assert sorted(p.name for p in outbox.iterdir()) == ["01-announcement-dana-acmebakery.example.eml", "02-digest-sam-northwind.example.eml"]
+    letter = email.message_from_bytes((outbox / "01-announcement-dana-acmebakery.example.eml").read_bytes(), policy=email.policy.default)
+    assert subject(letter) == subject_line
+    text = body(letter)
+    for word in english:
+        assert word not in text
+    assert "Late fees rise to 3% per 30 days overdue." in text  # no note in that language: the English one
+    assert f"{SITE}c/{share_of('acme')}/" in text
+    assert list(letter.iter_attachments()) == []
+    assert not (folder / "_sent.log").exists()
+
+
+def test_the_board_lists_the_announcement_like_a_reminder(tmp_path, remind, tls):
+    import yaml
+    from conftest import run_build
+
+    site_folder = tmp_path / "studio"
+    folder = announcement_folder(site_folder / "projects")
+    (site_folder / "docs").mkdir()
+    (site_folder / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    config = {
+        "site_name": "Studio",
+        "site_url": SITE,
+        "theme": {"name": "material", "font": False},
+        "plugins": [{"courtside": {"projects": "projects", "board_path": "board", "board_protected": True}}],
+    }
+    (site_folder / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    with MailServer(tls) as server:
+        server.handler.refuse_rcpt = {"lucia@espiga.example"}
+        ran = remind(folder, "2026-04-17", "--send", env=server.environ(), site_url=None)
+        assert ran.code == 1 and "to espiga" in ran.err
+    [(key, record)] = [(k, r) for k, r in log_lines(folder) if r.sent]
+    result = run_build(site_folder / "mkdocs.yml", site_folder / "site", today="2026-04-17")
+    assert result.returncode == 0, result.stderr
+    data = json.loads((site_folder / "site" / "board" / "board.json").read_text(encoding="utf-8"))
+    by_client = {r["engagement"]: r for r in data["reminders"]}
+    assert sorted(by_client) == ["acme", "espiga"]
+    acme, espiga = by_client["acme"], by_client["espiga"]
+    assert (acme["what"], acme["kind"], acme["about"], acme["date"], acme["trigger"], acme["late"]) == (
+        "announcement", "policy-change", key[2], "2026-05-01", "2026-04-17", False
+    )  # fmt: skip
+    assert acme["sent_at"] == record.at.strftime("%Y-%m-%dT%H:%M:%SZ") and espiga["sent_at"] is None
+    assert acme["id"] == f"announcement:acme:{key[2]}:2026-05-01:2026-04-17"
+    assert (espiga["label"], espiga["days_left"], espiga["amount"]) == ("La Espiga: change of terms from May 1, 2026", 14, None)
+    assert espiga["subject"] == "Website redesign: un cambio en nuestras condiciones a partir del 1 de mayo de 2026"
+    html = (site_folder / "site" / "board" / "index.html").read_text(encoding="utf-8")
+    assert html.count('class="cs-reminder-send"') == 1
+    assert ">Send announcement</a>" in html and "mailto:lucia@espiga.example?subject=" in html
+    assert f"Sent at {record.at.strftime('%H:%M')} UTC" in html

@@ -8,12 +8,19 @@ are the command's own sending loop (`cli/remind.send_plan`) over the real sent l
 temporary folder and real MIME messages; the "server" keeps the Message-ID of everything it
 accepted. Three engagements change over the window the way files do: a client stage that is
 done on 03-11 (recorded from that day), one never done, an invoice paid on 04-20.
+
+Announced policy changes are in the mix: each example draws the `changes` of
+`_policies.yml` from a menu (none; one announced inside the window; one in force from the
+first day; one announced but not in force by the last day; one announced on its own day,
+which is never due; two of them), so the letters go through the same decision, log and
+failures as the reminders: each told once, none lost while it is due.
 """
 
 from __future__ import annotations
 
 import copy
 import io
+import json
 import tempfile
 from dataclasses import replace
 from datetime import date, timedelta
@@ -24,15 +31,15 @@ from typing import Any
 from courtside.cli.remind import Messages, send_plan
 from courtside.core.board import Board
 from courtside.core.model import Policies, ReminderPolicy
-from courtside.core.pipeline import compute
-from courtside.core.reminders import DIGEST, SENT, SENT_LATE, SKIPPED, owed_on, plan_reminders
+from courtside.core.pipeline import PolicySet, Source, evaluate, read_policies
+from courtside.core.reminders import ANNOUNCEMENT, DIGEST, SENT, SENT_LATE, SKIPPED, owed_on, plan_reminders
 from courtside.core.snapshot import Snapshot
-from courtside.core.validate import Loaded, Origin
-from courtside.core.yamlfile import Located
+from courtside.core.validate import merge
 from courtside.outbox.sentlog import open_sent_log, read_sent_log
 from courtside.outbox.smtp import SendFailed
-from helpers import PLAIN_CALENDAR, calendar_of, engagement
-from hypothesis import given, settings
+from helpers import PLAIN_CALENDAR, REQUIRED
+from helpers import POLICIES as EXAMPLE_POLICIES
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 FIRST, LAST = date(2026, 3, 2), date(2026, 5, 17)
@@ -72,19 +79,42 @@ def _front(ident: str, day: date) -> dict[str, Any]:
     return data
 
 
+# Announced policy changes, as `_policies.yml` writes them: (from, announce, what it sets).
+LATE_FEE = {"payment": {"late_fee": "3%"}}  # applies to payments invoiced from `from`
+GRACE = {"consequences": {"client": {"grace": 1}}}  # to stages opening from `from`
+TURNAROUND = {"turnaround": {"changes": 5}}  # to the whole engagement from `from`
+CHANGES: tuple[tuple[tuple[str, int, dict[str, Any]], ...], ...] = (
+    (),
+    (("2026-04-10", 14, LATE_FEE),),  # announced 03-27, in force 04-10
+    (("2026-03-02", 30, TURNAROUND),),  # in force from the first day: never announced by mail
+    (("2026-06-01", 30, GRACE),),  # announced 05-02, not in force by the last day
+    (("2026-04-01", 0, LATE_FEE),),  # announced on its own day: already in force, never due
+    (("2026-03-20", 7, GRACE), ("2026-04-27", 21, TURNAROUND)),  # two: 03-13 and 04-06
+)
+
+
 @cache
-def _snapshot(ident: str, day: date) -> Snapshot:
-    terms = engagement(**_front(ident, day))
-    result = compute(Loaded(ident, terms, "", Origin(f"projects/{ident}.md", Located({})), calendar_of(terms)), day)
+def _policies(menu: int) -> PolicySet:
+    """The example policies of format.md with the menu's `changes`."""
+    changes = [{"from": day, "announce": notice, "set": sets, "note": "Our terms change."} for day, notice, sets in CHANGES[menu]]
+    policies = read_policies(Source.of("projects/_policies.yml", json.dumps({**EXAMPLE_POLICIES, "changes": changes})))
+    assert policies.problems == []
+    return policies
+
+
+@cache
+def _snapshot(ident: str, day: date, menu: int) -> Snapshot:
+    text = "---\n" + json.dumps(merge(REQUIRED, _front(ident, day))) + "\n---\n"
+    result = evaluate(Source.of(f"projects/{ident}.md", text), _policies(menu), day)
     assert isinstance(result, Snapshot), result
     return result
 
 
-def board_on(day: date, cadence: ReminderPolicy | None) -> Board:
-    """The three engagements on `day`, all with the drawn cadence."""
+def board_on(day: date, cadence: ReminderPolicy | None, menu: int = 0) -> Board:
+    """The three engagements on `day`, all with the drawn cadence and the menu's changes."""
     snaps = []
     for ident in ("done-late", "never-done", "paying"):
-        snap = _snapshot(ident, day)
+        snap = _snapshot(ident, day, menu)
         terms = snap.terms.model_copy(update={"reminders": cadence})
         snaps.append(replace(snap, loaded=replace(snap.loaded, terms=terms)))
     return Board(day, POLICIES, snaps)
@@ -129,16 +159,24 @@ class Server:
         self.accepted.append(message["Message-ID"])
 
 
+ANNOUNCED = ReminderPolicy.model_validate({})  # the default cadence
+
+
 @settings(max_examples=120, deadline=None)
-@given(cadence=cadences(), plan=runs)
-def test_no_reminder_is_sent_twice_and_none_that_was_due_is_lost(cadence, plan):
+@given(cadence=cadences(), plan=runs, menu=st.integers(0, len(CHANGES) - 1))
+# Two changes, announced on 03-13 (in force 03-20) and on 04-06: the first letter of 03-13
+# is refused, and they go late on 03-19; the second goes late on 04-08. One change announced
+# on 03-27: refused at the second message, sent late on 04-09, the day before it applies.
+@example(cadence=ANNOUNCED, plan=[(date(2026, 3, 12), None), (date(2026, 3, 13), 1), (date(2026, 3, 19), None), (date(2026, 4, 8), None)], menu=5)
+@example(cadence=ANNOUNCED, plan=[(date(2026, 3, 27), 2), (date(2026, 4, 9), None)], menu=1)
+def test_no_reminder_is_sent_twice_and_none_that_was_due_is_lost(cadence, plan, menu):
     last_day = plan[-1][0]
     schedule = [*plan, (last_day, None)]  # and a last run that goes through
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "_sent.log"
         server = Server()
         for day, refuse in schedule:
-            board = board_on(day, cadence)
+            board = board_on(day, cadence, menu)
             server.refuse, server.count = refuse, 0
             before = len(server.accepted)
             with open_sent_log(path) as writer:
@@ -160,6 +198,9 @@ def test_no_reminder_is_sent_twice_and_none_that_was_due_is_lost(cadence, plan):
         final = read_sent_log(path)
         sent_keys = [key for key, record in final.lines if record.sent]
         assert len(sent_keys) == len(server.accepted)
+        # An announcement is told once per engagement and change, whatever day it went.
+        told = [key[:4] for key in sent_keys if key[0] == ANNOUNCEMENT]
+        assert len(told) == len(set(told))
 
 
 def check_nothing_lost(board: Board, log: Any) -> None:
