@@ -1000,6 +1000,19 @@ def test_an_edited_change_is_told_again_only_when_what_it_sets_changed(tmp_path,
     assert b"\n>From" not in newest[0].raw
 
 
+def test_an_affected_client_without_an_address_is_named_in_the_digest(tmp_path, remind):
+    folder = projects(tmp_path / "projects", {"none": building(client="No Mail", contacts={"client": {"name": "Ned"}})}, ANNOUNCED)
+    outbox = tmp_path / "review"
+    ran = remind(folder, "2026-04-17", "--outbox", str(outbox))
+    assert ran.code == 1
+    [line] = ran.err.splitlines()
+    assert line.startswith("courtside remind: cannot send the announcement of the change of terms from 2026-05-01 to none (")
+    assert line.endswith(", announce day 2026-04-17): no email address for Ned: set contacts.client.email, or `reminders: false`")
+    [name] = [p.name for p in outbox.iterdir()]
+    digest = email.message_from_bytes((outbox / name).read_bytes(), policy=email.policy.default)
+    assert "\nNot sent\n- No Mail: change of terms from May 1, 2026: no email address for Ned\n" in body(digest)
+
+
 @pytest.mark.parametrize("smtputf8", [True, False])
 def test_an_address_outside_ascii_goes_by_smtputf8_where_the_server_offers_it(tmp_path, remind, tls, smtputf8):
     # The messages are written by their own policy (outbox/smtp.envelope), not by
