@@ -42,6 +42,7 @@ two samples (`sample_gap_ms`), the window a spike can hide in.
 from __future__ import annotations
 
 import atexit
+import compileall
 import contextlib
 import importlib.metadata
 import os
@@ -788,12 +789,32 @@ def summary(result: Result) -> str:
     return line
 
 
+def timed_package() -> Path:
+    """The courtside package the measured commands import: the `--code` copy, or this checkout's."""
+    return Path(PYTHONPATH[0]) / "courtside" if PYTHONPATH else REPO / "plugins" / "courtside"
+
+
+def compile_package() -> str:
+    """Compile the timed package's bytecode (`__pycache__`), as installing it with pip does.
+
+    The floor's packages (MkDocs, the theme, Markdown) are installed with their bytecode.
+    Courtside is installed editable from the checkout, where nothing compiles it: with
+    PYTHONDONTWRITEBYTECODE set (as on the project's machines), every measured command would
+    compile the whole package from source again (about 0.45 s a run on the 2-CPU machine of
+    docs/performance.md), a cost no installed copy has. Compiled once here, before any run.
+    """
+    package = timed_package()
+    ok = compileall.compile_dir(str(package), quiet=2)
+    return f"{package} compiled before the runs" + ("" if ok else " (some files failed to compile)")
+
+
 def benchmark(
     ns: Sequence[int], runs: int, large_runs: int, edits: int, serve_n: int | None, seed: int,
     workdir: Path | None, parts: set[str], quick: bool, echo=print, history_n: int | None = 50,
 ) -> tuple[list[Result], dict[str, str]]:
     # Generate the sites and run every measurement asked for.
     info = machine()
+    info["bytecode"] = compile_package()
     if PYTHONPATH:
         info["code"] = f"{', '.join(PYTHONPATH)} (--code), not the installed package"
     info["jobs"] = (

@@ -2,9 +2,10 @@
 calendar rendered into the stage, the merge step done, before anything is published.
 
 The MkDocs plugin runs it in `on_pre_build` (before MkDocs empties the site folder), and
-`courtside build` runs it without MkDocs. Large folders are shared between worker processes
-(`parallel.map_chunks`): a worker evaluates its files and renders their pages, and sends the
-results back for the merge step, so each engagement is read and computed once.
+`courtside build` runs it without MkDocs. Large folders are shared between this process and
+worker processes (`parallel.map_chunks`): each evaluates its files and renders their pages,
+and a worker sends its results back for the merge step, so each engagement is read and
+computed once.
 
 `mkdocs serve` keeps a `ServeMemo` between rebuilds: an engagement whose text, the policies,
 `today` and the site did not change keeps its result and its staged page.
@@ -180,7 +181,7 @@ def build_engagements(
     work_items = len(to_do) + (histories.uncached if histories is not None else 0)
     processes = 1 if memo is not None else jobs_for(work_items, jobs, 1 if jobs else PAGES_PER_PROCESS)
     try:
-        chunks = map_chunks(work, to_do, processes)
+        chunks = map_chunks(work, to_do, processes, shared=(policies,))
     except Exception as exc:
         if processes == 1:
             raise

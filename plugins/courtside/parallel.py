@@ -5,6 +5,13 @@ already holds (the policies, the compiled templates, the Markdown converter) and
 items and the results travel, pickled. The work function itself is handed over through a
 module variable set before the pool starts, so it may be a closure over those objects.
 
+This process works too: `jobs` processes are this one and `jobs - 1` workers. The workers
+take the chunks from the first on; this process takes them from the last back, each one no
+worker has started yet, so nobody waits while there is work, and nothing this process
+computes is pickled. What a worker sends back may refer to objects this process already held
+when it forked (`shared`: the policies), by reference instead of by copy: the policies'
+lines and validated sections are most of what an engagement would otherwise carry back.
+
 One process does the work itself, in order, when one job is asked for, when there is too
 little work to share, where `fork` does not exist (Windows), or when this process runs other
 threads (`mkdocs serve`): forking a process with threads can deadlock the child.
@@ -14,11 +21,13 @@ from __future__ import annotations
 
 import copyreg
 import dataclasses
+import io
 import operator
 import os
+import pickle
 import threading
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 from typing import Any, TypeVar
 
@@ -26,6 +35,7 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 _work: Callable[[Sequence[Any]], Any] | None = None  # the work of the pool being run
+_shared: dict[int, Any] = {}  # id -> object held before the fork, for the pool being run
 
 
 # How many processes may work at once: the CPUs this process may run on.
@@ -52,21 +62,74 @@ def can_fork() -> bool:
 
 
 # `work(chunk)` over consecutive chunks of `items`, results in the order of the items' chunks:
-# in `jobs` forked processes when that helps, else here.
-def map_chunks(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], jobs: int) -> list[Result]:
-    global _work
+# in this process and `jobs - 1` forked workers when that helps, else here. `shared`: objects
+# that the results may refer to and that exist before the fork (see the module's docstring).
+def map_chunks(
+    work: Callable[[Sequence[Item]], Result], items: Sequence[Item], jobs: int, shared: Iterable[Any] = ()
+) -> list[Result]:
+    global _work, _shared
     if jobs <= 1 or len(items) < 2 or not can_fork():
         return [work(items)]
     # Chunks of a few items each, about 8 per process, so that no process waits long for the
     # slowest; results come back in chunk order.
     size = max(1, -(-len(items) // (jobs * 8)))
     chunks = [items[start : start + size] for start in range(0, len(items), size)]
-    _work = work
+    _work, _shared = work, _objects_within(shared)
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-            return list(pool.map(_run, chunks))
+        with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=get_context("fork")) as pool:
+            futures = [pool.submit(_run, chunk) for chunk in chunks]
+            results: list[Any] = [None] * len(chunks)
+            for index in reversed(range(len(chunks))):
+                if futures[index].cancel():  # no worker has started it: this process does it
+                    results[index] = work(chunks[index])
+            for index, future in enumerate(futures):
+                if not future.cancelled():
+                    results[index] = _received(future)
+            return results
     finally:
-        _work = None
+        _work, _shared = None, {}
+
+
+# A worker's result, read back with its references to the shared objects.
+def _received(future: Future) -> Any:
+    return _SharedUnpickler(io.BytesIO(future.result())).load()
+
+
+# Every object reachable from `roots` that pickle would copy (containers, objects with
+# fields), by id: what a worker may refer to instead of sending.
+def _objects_within(roots: Iterable[Any]) -> dict[int, Any]:
+    found: dict[int, Any] = {}
+    stack = list(roots)
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, str | bytes | int | float | bool | type(None)) or id(obj) in found or isinstance(obj, type):
+            continue
+        found[id(obj)] = obj
+        if isinstance(obj, dict):
+            stack.extend(obj.values())
+        elif isinstance(obj, list | tuple | set | frozenset):
+            stack.extend(obj)
+        else:
+            stack.extend(getattr(obj, "__dict__", {}).values())
+            for cls in type(obj).__mro__:
+                for slot in getattr(cls, "__slots__", ()):
+                    if hasattr(obj, slot) and not slot.startswith("__"):
+                        stack.append(getattr(obj, slot))
+    return found
+
+
+class _SharedPickler(pickle.Pickler):
+    """Pickles an object held before the fork as a reference to it."""
+
+    def persistent_id(self, obj: Any) -> int | None:
+        return id(obj) if _shared.get(id(obj), _shared) is obj else None
+
+
+class _SharedUnpickler(pickle.Unpickler):
+    """Reads a reference back as the object this process holds."""
+
+    def persistent_load(self, pid: Any) -> Any:
+        return _shared[pid]
 
 
 # Results travel pickled. A frozen dataclass with slots unpickles through the standard
@@ -80,7 +143,10 @@ def pickle_by_fields(*classes: type) -> None:
         copyreg.pickle(cls, lambda obj, cls=cls, values=values: (cls, values(obj)))
 
 
-# In a worker: the work handed over by `map_chunks`.
-def _run(chunk: Sequence[Any]) -> Any:
+# In a worker: the work handed over by `map_chunks`, its result pickled with references to
+# the shared objects.
+def _run(chunk: Sequence[Any]) -> bytes:
     assert _work is not None, "map_chunks sets the work before the pool forks"
-    return _work(chunk)
+    out = io.BytesIO()
+    _SharedPickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(_work(chunk))
+    return out.getvalue()

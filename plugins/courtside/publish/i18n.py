@@ -153,9 +153,13 @@ def _remembered(method: Callable[..., str]) -> Callable[..., str]:
     view (docs/performance.md). Keyed on the value's type and text, so Decimal("1.0") and
     Decimal("1.00") stay apart; forgotten past 50,000 entries. Added by the benchmarks task."""
 
+    name = method.__name__
+
     @wraps(method)
     def remembered(self: Speech, value: Any, *args: Any, **kwargs: Any) -> str:
-        key = (method.__name__, type(value), str(value), args, tuple(sorted(kwargs.items())))
+        # A date or an int is its own key (equal ones write the same); other values by their text.
+        kind = type(value)
+        key = (name, kind, value if kind is date or kind is int else str(value), args, tuple(sorted(kwargs.items())) if kwargs else ())
         found = self._formatted.get(key)
         if found is None:
             if len(self._formatted) >= 50_000:
@@ -209,8 +213,16 @@ class Speech:
     def _fill(self, text: str, english: str, variables: dict[str, Any]) -> str:
         if not variables:
             return text
-        markup = any(isinstance(value, Markup) for value in variables.values())
-        text, english = _one_period(text, variables), _one_period(english, variables)
+        markup = False
+        for value in variables.values():
+            if isinstance(value, Markup):
+                markup = True
+                break
+        # Only a placeholder followed by a period can lose it (the test is cheaper than the rule).
+        if ")s." in text:
+            text = _one_period(text, variables)
+        if ")s." in english:
+            english = _one_period(english, variables)
         for candidate in (text, english):
             try:
                 return escape(candidate) % variables if markup else candidate % variables

@@ -281,10 +281,41 @@ def _plan_segments(plan: StagePlan, origin: date, speech: Speech, client: str | 
 
 
 # -- The three charts ------------------------------------------------------------------------
+#
+# Each chart is drawn twice on its page, wide and narrow (CSS shows one): its lanes, axis and
+# words are made once (a `Chart`) and only the drawing is done per layout.
+
+
+@dataclass(frozen=True)
+class Chart:
+    """What a timeline shows, before it is laid out: lanes, axis, direction and words."""
+
+    lanes: list[Lane]
+    axis: Axis
+    rtl: bool
+    title: str
+    desc: str
+    ident: str  # the wide drawing's id prefix; the narrow one's adds an "n"
+
+    # The chart drawn in one layout.
+    def draw(self, narrow: bool = False) -> Markup:
+        return render(
+            self.lanes,
+            self.axis,
+            rtl=self.rtl,
+            title=self.title,
+            desc=self.desc,
+            ident=self.ident + "n" if narrow else self.ident,
+            layout=NARROW if narrow else WIDE,
+        )
+
+    # Both drawings: (wide, narrow).
+    def both(self) -> tuple[Markup, Markup]:
+        return self.draw(), self.draw(narrow=True)
 
 
 # A dated engagement: one lane per stage, on the promise chain's dates.
-def stage_timeline(snapshot: Snapshot, speech: Speech, narrow: bool = False) -> Markup:
+def stage_chart(snapshot: Snapshot, speech: Speech) -> Chart:
     plans = [plan for plan in snapshot.schedule.stages if plan.promise is not None]
     first = min(plan.promise.opens for plan in plans)  # type: ignore[union-attr]
     last = max(plan.promise.end for plan in plans)  # type: ignore[union-attr]
@@ -293,7 +324,7 @@ def stage_timeline(snapshot: Snapshot, speech: Speech, narrow: bool = False) -> 
     origin, axis = _date_axis(first, last, today, speech)
     lanes = [Lane(plan.name, plan.name, _plan_segments(plan, origin, speech, None)) for plan in plans]
     _ = speech.gettext
-    return render(
+    return Chart(
         lanes,
         axis,
         rtl=speech.direction == "rtl",
@@ -303,13 +334,17 @@ def stage_timeline(snapshot: Snapshot, speech: Speech, narrow: bool = False) -> 
             "yours are striped; late stretches are red; the dashed line is today, %(today)s.",
             today=speech.date(today),
         ),
-        ident="cs-tln" if narrow else "cs-tl",
-        layout=NARROW if narrow else WIDE,
+        ident="cs-tl",
     )
 
 
+def stage_timeline(snapshot: Snapshot, speech: Speech, narrow: bool = False) -> Markup:
+    """A dated engagement's chart in one layout (`stage_chart(...).both()` draws both)."""
+    return stage_chart(snapshot, speech).draw(narrow)
+
+
 # A proposal: one lane per stage, in working days counted from the start.
-def proposal_timeline(snapshot: Snapshot, speech: Speech, narrow: bool = False) -> Markup:
+def proposal_chart(snapshot: Snapshot, speech: Speech) -> Chart:
     _ = speech.gettext
     total = sum(plan.promised for plan in snapshot.schedule.stages)
     # At most about 12 ticks; past 6,000 working days (a long proposal), a power of ten.
@@ -328,7 +363,7 @@ def proposal_timeline(snapshot: Snapshot, speech: Speech, narrow: bool = False) 
         )
         lanes.append(Lane(plan.name, plan.name, [Segment(at, at + plan.promised, plan.owner, False, title)]))
         at += plan.promised
-    return render(
+    return Chart(
         lanes,
         Axis(max(total, 1), ticks),
         rtl=speech.direction == "rtl",
@@ -337,13 +372,17 @@ def proposal_timeline(snapshot: Snapshot, speech: Speech, narrow: bool = False) 
             "Each stage in working days counted from the start; our stages are solid, yours are "
             "striped. Dates are set once the contract is signed."
         ),
-        ident="cs-tln" if narrow else "cs-tl",
-        layout=NARROW if narrow else WIDE,
+        ident="cs-tl",
     )
 
 
+def proposal_timeline(snapshot: Snapshot, speech: Speech, narrow: bool = False) -> Markup:
+    """A proposal's chart in one layout (`proposal_chart(...).both()` draws both)."""
+    return proposal_chart(snapshot, speech).draw(narrow)
+
+
 # The board: one lane per engagement that has dates, stages coloured by court.
-def board_timeline(snapshots: list[Snapshot], speech: Speech, narrow: bool = False) -> Markup | None:
+def board_chart(snapshots: list[Snapshot], speech: Speech) -> Chart | None:
     dated = [s for s in snapshots if s.schedule.dated]
     if not dated:
         return None
@@ -361,7 +400,7 @@ def board_timeline(snapshots: list[Snapshot], speech: Speech, narrow: bool = Fal
         for s in dated
     ]
     _ = speech.gettext
-    return render(
+    return Chart(
         lanes,
         axis,
         rtl=speech.direction == "rtl",
@@ -371,6 +410,11 @@ def board_timeline(snapshots: list[Snapshot], speech: Speech, narrow: bool = Fal
             "the dashed line is today, %(today)s.",
             today=speech.date(today),
         ),
-        ident="cs-board-tln" if narrow else "cs-board-tl",
-        layout=NARROW if narrow else WIDE,
+        ident="cs-board-tl",
     )
+
+
+def board_timeline(snapshots: list[Snapshot], speech: Speech, narrow: bool = False) -> Markup | None:
+    """The board's chart in one layout (None: no dated engagement)."""
+    chart = board_chart(snapshots, speech)
+    return None if chart is None else chart.draw(narrow)

@@ -34,7 +34,7 @@ from ..core.values import LANGUAGES, pick_texts
 from .history_view import board_history, client_history
 from .i18n import Speech, speech_for
 from .ical import CalendarLinks
-from .timeline import board_timeline, proposal_timeline, stage_timeline
+from .timeline import board_chart, proposal_chart, stage_chart
 
 # The Content-Security-Policy of a built client page: its own stylesheet and nothing else.
 CLIENT_CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
@@ -858,9 +858,9 @@ def client_view(item: Snapshot | Broken, serving: bool = False, calendar: Calend
     cancelled = plan.state == "cancelled"
     timeline = narrow = None
     if plan.dated and not cancelled:
-        timeline, narrow = stage_timeline(item, speech), stage_timeline(item, speech, narrow=True)
+        timeline, narrow = stage_chart(item, speech).both()  # made once, drawn twice
     elif not cancelled:
-        timeline, narrow = proposal_timeline(item, speech), proposal_timeline(item, speech, narrow=True)
+        timeline, narrow = proposal_chart(item, speech).both()
     if cancelled:
         timeline_note = ""
     elif plan.dated:
@@ -1147,12 +1147,14 @@ def board_view(board: Board, links: dict[str, str], reminders: list[Any] | None 
     ]
     active = [s for s in ordered if s.schedule.state in ("active", "scheduled", "on-hold")]
     in_broken = {p for broken in board.broken for p in broken.problems}
+    chart = board_chart(active, speech)
+    timeline, narrow = chart.both() if chart is not None else (None, None)
     return BoardView(
         speech=speech,
         today=speech.date(board.today),
         rows=[board_row(s, links.get(s.id), speech) for s in ordered],
-        timeline=board_timeline(active, speech),
-        timeline_narrow=board_timeline(active, speech, narrow=True),
+        timeline=timeline,
+        timeline_narrow=narrow,
         money=money,
         record=_record(board, speech),
         invalid=[
