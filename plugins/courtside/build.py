@@ -257,7 +257,14 @@ def _evaluate_and_render(
         result, computed = histories.story(result, Path(source.name).name)
         if records is not None and computed:
             records[result.id] = computed
-    return result, _render(result, writer, stage, options)  # type: ignore[arg-type,return-value]
+    written = _render(result, writer, stage, options)  # type: ignore[arg-type]
+    if isinstance(result, Snapshot):
+        # Every problem of this engagement is found and its page written: the line of each
+        # field (about 2.6 KB an engagement) is not needed any more, only the share's. Kept,
+        # it is most of what puts the build of 10,000 engagements over its memory target
+        # (docs/performance.md); a worker also sends less back.
+        result = result.without_lines()
+    return result, written  # type: ignore[return-value]
 
 
 def _render(result: Result, writer: PageWriter | None, stage: Stage | None, options: PageOptions) -> list[str]:

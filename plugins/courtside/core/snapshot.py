@@ -34,6 +34,12 @@ class Snapshot:
     def id(self) -> str:
         return self.loaded.id
 
+    def without_lines(self) -> Snapshot:
+        """The same snapshot without the line of every field (see `Origin.without_lines`)."""
+        from dataclasses import replace
+
+        return replace(self, loaded=replace(self.loaded, origin=self.loaded.origin.without_lines()))
+
     @property
     def terms(self) -> Engagement:
         return self.loaded.terms

@@ -80,8 +80,11 @@ class Origin:
         return self.file, self.located.line_of(path)
 
     def without_lines(self) -> Origin:
-        """The same source with no line but the top one: for when no problem can come any more."""
-        return Origin(self.file, Located({}), self.policies_file, None)
+        """The same source with no line but the top one and the share's (the merge step names
+        it for a share used twice): for when no problem can come from the fields any more."""
+        lines = self.located.lines
+        kept = {path: lines[path] for path in ((), ("share",)) if path in lines}
+        return Origin(self.file, Located({}, kept), self.policies_file, None)
 
     def problem(self, path: tuple[str | int, ...], message: str) -> Problem:
         """A problem at `path`, always in this engagement's file.
