@@ -68,11 +68,13 @@ def template_env(custom_dir: Path | None) -> Environment:
     `gettext` come from the view, `views.Speech.jinja_globals`)."""
     from jinja2 import Environment, FileSystemLoader
 
+    from .template_cache import keep_templates
+
     folders = [str(custom_dir)] if custom_dir is not None else []
     env = Environment(loader=FileSystemLoader([*folders, str(PACKAGE / "templates")]), auto_reload=False)
     env.add_extension("jinja2.ext.i18n")
     env.install_null_translations()  # type: ignore[attr-defined]
-    return env
+    return keep_templates(env)  # compiled once, kept between builds (template_cache.py)
 
 
 def output_problems(options: SiteOptions, config_dir: Path, docs_dir: Path | None) -> list[Problem]:
