@@ -8,6 +8,7 @@ fail (never skip) and say to run `make test`, which installs both.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -112,12 +113,11 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def server(site: Path) -> Iterator[str]:
-    """The built site over HTTP on 127.0.0.1 (a free port), from a background thread."""
-    handler = functools.partial(QuietHandler, directory=str(site))
+@contextlib.contextmanager
+def serving(handler: Any) -> Iterator[str]:
+    """`handler` on 127.0.0.1 (a free port) in a background thread; its base URL."""
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, name="test-server", daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -125,6 +125,13 @@ def server(site: Path) -> Iterator[str]:
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(site: Path) -> Iterator[str]:
+    """The built site over HTTP on 127.0.0.1 (a free port), from a background thread."""
+    with serving(functools.partial(QuietHandler, directory=str(site))) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -152,8 +152,8 @@ def test_acceptance_is_validated_with_file_line_and_field() -> None:
     bad = ENGAGEMENT.replace("stages:\n", "accepted: {by: Dana, on: 2026-13-01, version: xyz}\nstages:\n", 1)
     result = evaluate(Source.of("projects/acme.md", bad), read_policies(Source.of("p/_policies.yml", POLICIES)), D("2026-03-02"))
     assert isinstance(result, Broken)
-    found = sorted((p.line, p.field) for p in result.problems)
-    assert found == [(9, "accepted.on"), (9, "accepted.version")]
+    found = sorted((p.file, p.line, p.field) for p in result.problems)
+    assert found == [("projects/acme.md", 9, "accepted.on"), ("projects/acme.md", 9, "accepted.version")]
     assert "12-character version" in next(p.message for p in result.problems if p.field == "accepted.version")
 
 
@@ -362,6 +362,7 @@ changes:
   - {from: 2026-05-01, set: {}}
 """
     policies = read_policies(Source.of("projects/_policies.yml", bad))
+    assert {p.file for p in policies.problems} == {"projects/_policies.yml"}
     got = sorted((p.line, p.field, p.message.split(";")[0]) for p in policies.problems)
     fields = [(line, field) for line, field, _ in got]
     assert fields == [

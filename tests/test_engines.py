@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, TODAY, comparable_bytes, with_protected_board
+from test_standalone import PRIVATE, assert_same_tree
 
 PROPERDOCS = Path(sys.executable).parent / "properdocs"
-PRIVATE = ("c", "_headers", "assets/courtside", "board/board.json", "board/calendar.ics")
 SWITCH_BANNER = "MkDocs may break support for all existing plugins"
 """ProperDocs' "switch to ProperDocs" banner (properdocs/replacement_warning.py), which a
 plugin turns on by calling `replacement_warning.setup()`: Courtside never does."""
@@ -51,10 +51,7 @@ def test_properdocs_builds_the_same_private_files(site: Path, properdocs_site: t
     built, _ = properdocs_site
     for name in PRIVATE:
         if (site / name).is_dir():
-            names = {p.relative_to(site / name) for p in (site / name).rglob("*") if p.is_file()}
-            assert names == {p.relative_to(built / name) for p in (built / name).rglob("*") if p.is_file()}
-            for relative in names:
-                assert comparable_bytes(site / name / relative) == comparable_bytes(built / name / relative), relative
+            assert_same_tree(site / name, built / name)
         else:
             assert comparable_bytes(site / name) == comparable_bytes(built / name), name
     # The guide and the board page are there too, made by ProperDocs.

@@ -24,20 +24,11 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from test_init import ANSWERS  # the same studio, answered by flags
 
 pytestmark = pytest.mark.install
 
 TODAY = "2026-03-20"
-STUDIO_FLAGS = [
-    "--studio", "Northwind Studio",
-    "--contact", "Sam Lee",
-    "--email", "sam@northwind.example",
-    "--country", "US",
-    "--subdivision", "CA",
-    "--language", "en",
-    "--currency", "USD",
-    "--timezone", "America/Los_Angeles",
-]  # fmt: skip
 PACKAGE_DATA = (
     "courtside/templates/courtside/client.html",
     "courtside/templates/courtside/board.html",
@@ -137,7 +128,7 @@ def test_a_studio_installs_courtside_and_builds_its_site_three_ways(tmp_path: Pa
     assert not Path(where).is_relative_to(ROOT)
 
     # The studio: init with flags, a new engagement (signed, deposit paid), checked.
-    run([str(bin_dir / "courtside"), "init", "northwind", *STUDIO_FLAGS], cwd=tmp_path)
+    run([str(bin_dir / "courtside"), "init", "northwind", *ANSWERS], cwd=tmp_path)
     studio = tmp_path / "northwind"
     run([str(bin_dir / "courtside"), "new", "acme-bakery", "--client", "Acme Bakery", "--project", "Website redesign"], cwd=studio)
     engagement = studio / "projects" / "acme-bakery.md"

@@ -23,7 +23,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -41,6 +40,7 @@ import yaml
 from conftest import MKDOCS, ROOT, TODAY
 from courtside.core.board import Board
 from courtside.publish.board_json import board_json, write_board_json
+from mailserver import free_port
 
 BIN = Path(sys.executable).parent
 NODE = BIN / "node"
@@ -97,12 +97,6 @@ def mkdocs_build(cwd: Path, *args: str, **environ: str) -> subprocess.CompletedP
 
 
 # A TCP port nobody listens on right now, on 127.0.0.1.
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @dataclass(frozen=True)
 class Response:
     status: int

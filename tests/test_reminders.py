@@ -180,7 +180,9 @@ def test_what_was_sent_today_is_listed_with_its_record():
     key = ("payment", "acme", "Design approved", D("2026-04-14"), D("2026-04-14"))
     accepted = datetime(2026, 4, 14, 7, 2, tzinfo=UTC)
     plan = plan_reminders(board_of("2026-04-14", snap), {key: Recorded(D("2026-04-14"), SENT, accepted, "dana@acmebakery.example")})
-    assert plan.to_send == [] and [step.skip for step in plan.steps] == [tuple(r for r in plan.steps[0].skip)]
+    # Sent today, so nothing is to send; the two earlier days it stood for are recorded as skipped.
+    assert plan.to_send == []
+    assert [(step.send, [r.trigger for r in step.skip]) for step in plan.steps] == [(None, [D("2026-04-07"), D("2026-04-13")])]
     [(rem, record)] = plan.sent
     assert rem.key == key and record.at == accepted
     # A day later it is history, not "sent today".

@@ -160,7 +160,9 @@ def test_a_failed_build_leaves_the_output_folder_as_it_was(tmp_path: Path) -> No
     (out / "c" / "old" / "index.html").write_text("the last good build", encoding="utf-8")
     code, stdout, err, _ = courtside_build(cwd=tmp_path)
     assert code == 1
-    assert "projects/broken.md:" in stdout and "contacts" in stdout and "stages" in stdout  # every problem, file:line
+    # Every problem, as file:line: field: message.
+    assert "projects/broken.md:2: contacts: required field is missing" in stdout
+    assert "projects/broken.md:4: stages: expected at least 1 item" in stdout
     assert "problems in the engagements; nothing written" in err and "Traceback" not in err
     assert files_of(out) == {"c/old/index.html"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["projects", "site"]  # no stage left behind
