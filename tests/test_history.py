@@ -88,7 +88,10 @@ def new_site(root: Path, config: str = MKDOCS_YML) -> Path:
 
 
 def build(site: Path, today: str, *flags: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "COURTSIDE_"))}
+    # COURTSIDE_CACHE_DIR stays (tests/conftest.py): a build never writes into the user's ~/.cache.
+    environ = {
+        k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "COURTSIDE_")) or k == "COURTSIDE_CACHE_DIR"
+    }
     environ.update(NO_MKDOCS_2_WARNING="1", COURTSIDE_TODAY=today, **env)
     return subprocess.run(
         [str(MKDOCS), "build", *flags], cwd=site, env=environ, capture_output=True, text=True, timeout=300
@@ -538,3 +541,78 @@ def test_a_finished_engagement_is_not_evaluated_again_for_a_body_edit(tmp_path: 
     again, _ = prepare(repo / "projects", "projects", D("2026-03-20"), None, {"birch.md": "birch"}).points("birch", "birch.md")
     assert len(evaluated) == 4
     assert [(p.record, p.record and p.record.agreement) for p in again] == [(p.record, p.record and p.record.agreement) for p in points]
+
+
+def pipeline_record(name: str, data: bytes, policies: str, day: date):
+    """What the pipeline makes of one version on its own, on its own day, as history records
+    it: the record, or None when the file is invalid."""
+    from courtside.core.history import record_of
+
+    result = evaluate(Source(f"projects/{name}", data), read_policies(Source.of("projects/_policies.yml", policies)), day)
+    return record_of(result) if isinstance(result, Snapshot) else None
+
+
+def commit_bytes(repo: Path, day: str, files: dict[str, bytes], message: str = "edit") -> None:
+    """`commit`, for files whose bytes are set exactly (not UTF-8 ones included)."""
+    for name, data in files.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_bytes(data)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message, day=day)
+
+
+def test_a_refused_character_in_the_body_makes_a_version_invalid_as_on_its_own(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    done = SIMPLE.replace("days: 5}", "days: 5, done: 2026-03-06}").replace("days: 3}", "days: 3, done: 2026-03-11}")
+    bidi = "The new site.\u202e(reversed)\n"
+    # birch: valid, a bidi override added below the front matter, removed again.
+    # done (a finished engagement, whose record no day changes): valid, then a bidi override,
+    # then bytes that are not UTF-8, then valid again. fresh: invalid from its first version.
+    versions = {
+        "birch.md": [SIMPLE, SIMPLE.replace("The new site.\n", bidi), SIMPLE + "Edited.\n"],
+        "done.md": [done, done.replace("The new site.\n", bidi), done + "Caf\xe9\n", done + "Edited.\n"],
+        "fresh.md": [SIMPLE.replace("The new site.\n", bidi), SIMPLE, SIMPLE.replace("The new site.\n", bidi)],
+    }
+    days = ["2026-03-12", "2026-03-13", "2026-03-16", "2026-03-17"]
+    for index, day in enumerate(days):
+        files = {"projects/_policies.yml": POLICIES.encode()}
+        for name, texts in versions.items():
+            if index < len(texts):
+                text = texts[index]
+                files[f"projects/{name}"] = text.encode("latin-1") if "\xe9" in text else text.encode()
+        commit_bytes(repo, day, files, f"version {index}")
+    ids = {name: name.removesuffix(".md") for name in versions}
+    histories = prepare(repo / "projects", "projects", D("2026-03-20"), None, ids)
+    for name, texts in versions.items():
+        points, _ = histories.points(ids[name], name)
+        assert len(points) == len(texts)
+        for point, text in zip(points, texts, strict=True):
+            data = text.encode("latin-1") if "\xe9" in text else text.encode()
+            expected = pipeline_record(name, data, POLICIES, point.day)
+            assert (point.record is None) == (expected is None), (name, point.day)
+            assert point.record == expected, (name, point.day)
+        assert [p.record is None for p in points] == {
+            "birch.md": [False, True, False], "done.md": [False, True, True, False], "fresh.md": [True, False, True],
+        }[name]  # fmt: skip
+
+
+def test_a_commit_that_only_announces_a_policy_change_is_evaluated_again(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    # Finished, its one payment (not a gate) invoiced when Review was done on Mar 11 and not
+    # paid: the record of a finished engagement, which no later day changes.
+    done = SIMPLE.replace("days: 5}", "days: 5, done: 2026-03-06}").replace("days: 3}", "days: 3, done: 2026-03-11}")
+    # Payment terms of 30 days for invoices issued from Mar 1 on: the invoice of Mar 11 is
+    # due 30 days after it, not 15; the policies as engagements inherit them read the same.
+    changed = POLICIES + "changes:\n  - {from: 2026-03-01, set: {payment: {terms: 30, late_fee: 1.5%}}}\n"
+    commit(repo, "2026-03-12", {"projects/_policies.yml": POLICIES, "projects/birch.md": done}, "done")
+    commit(repo, "2026-03-13", {"projects/_policies.yml": changed}, "announced")
+    histories = prepare(repo / "projects", "projects", D("2026-03-20"), None, {"birch.md": "birch"})
+    points, _ = histories.points("birch", "birch.md")
+    first = pipeline_record("birch.md", done.encode(), POLICIES, D("2026-03-12"))
+    second = pipeline_record("birch.md", done.encode(), changed, D("2026-03-13"))
+    assert first is not None and second is not None and first != second  # the due date moved
+    assert [p.record for p in points] == [first, second]

@@ -11,6 +11,7 @@ the file is invalid now (`on_invalid: keep-last-good`).
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -28,8 +29,10 @@ from .core.pipeline import (
     evaluate,
     read_policies,
 )
+from .core.problems import Invalid
 from .core.snapshot import Snapshot
-from .core.validate import load_engagement
+from .core.validate import decode, load_engagement
+from .core.values import refused_in_body
 from .sources.git import GitFailed, GitHistory, HistoryCache, NoHistory, Version, read_history
 
 log = logging.getLogger("mkdocs.plugins.courtside")
@@ -48,9 +51,10 @@ class Histories:
     cache: HistoryCache = field(default_factory=lambda: HistoryCache(None))
     cached: dict[str, dict[str, Any]] = field(default_factory=dict)  # engagement id -> key -> record
     blobs: dict[str, bytes] = field(default_factory=dict)
+    fronts: dict[str, bytes | None] = field(default_factory=dict)  # blob -> `_reusable(its bytes)`
     policy_sets: dict[str | None, PolicySet] = field(default_factory=dict)
     uncached: int = 0  # versions of this build's engagements not in the cache: to evaluate
-    _loaded: dict[str, tuple[tuple, Loaded | Broken]] = field(default_factory=dict)  # file -> the last version read
+    _loaded: dict[str, tuple[tuple | None, Loaded | Broken]] = field(default_factory=dict)  # file -> the last version read
 
     @property
     def signature(self) -> bytes:
@@ -84,22 +88,30 @@ class Histories:
 
     def _same_terms(self, before: Version, after: Version) -> bool:
         """Speed: whether a version can only differ from the one before it by its day, that is
-        its front matter and the policies as read are the same. A finished engagement's record
-        does not depend on the day (every stage done: its dates are recorded ones), so such a
-        version of it (the body edited, a comment added to the policies) is not evaluated again."""
-        if before.blob != after.blob:
-            old, new = self.blobs.get(before.blob), self.blobs.get(after.blob)
-            front = _front_matter(old) if old is not None and new is not None else None
-            if front is None or front != _front_matter(new):  # type: ignore[arg-type]
-                return False
-        if before.policies == after.policies:
-            return True
-        if before.policies is None or after.policies is None:
+        they have one reuse key (`_reuse_key`). A finished engagement's record does not depend
+        on the day (every stage done: its dates are recorded ones), so such a version of it
+        (the body edited, a comment added to the policies) is not evaluated again."""
+        if before.blob == after.blob and before.policies == after.policies:
+            return True  # the same bytes read again (the version before is valid: it has a record)
+        blobs = (before.blob, after.blob, before.policies, after.policies)
+        if any(blob is not None and blob not in self.blobs for blob in blobs):
+            return False  # a version read from the cache: its blobs are not read to compare them
+        if (before.policies is None) != (after.policies is None):
+            return False  # no policies file, and one added or deleted
+        key = self._reuse_key(after)
+        if key is None or key != self._reuse_key(before):
             return False
-        if before.policies not in self.blobs or after.policies not in self.blobs:
-            return False
-        old_policies, new_policies = self._policies(before.policies), self._policies(after.policies)
-        return old_policies.data == new_policies.data and not old_policies.problems and not new_policies.problems
+        return before.policies == after.policies or not self._policies(after.policies).problems
+
+    def _reuse_key(self, version: Version) -> tuple[bytes, int] | None:
+        """What a version is validated from, but for its body: its front matter and its
+        policies as read (one PolicySet per reading: data, problems and announced changes).
+        None, never reused, when the file has no front matter or the pipeline would refuse it
+        for its body (`_reusable`)."""
+        if version.blob not in self.fronts:
+            self.fronts[version.blob] = _reusable(self._blob(version.blob))
+        front = self.fronts[version.blob]
+        return None if front is None else (front, id(self._policies(version.policies)))
 
     def _evaluate(self, file_name: str, version: Version) -> Record | None:
         from .core.history import record_of
@@ -110,9 +122,9 @@ class Histories:
         # Speed: a version whose front matter and policies read as the one before it (its body
         # edited, a comment in the policies) is computed on its own day from the same
         # validated terms, without reading and validating them again.
-        key = (_front_matter(data), id(policies))
+        key = self._reuse_key(version)
         last = self._loaded.get(file_name)
-        if last is not None and key[0] is not None and last[0] == key:
+        if last is not None and key is not None and last[0] == key:
             loaded: Loaded | Broken = last[1]
         else:
             loaded = load_engagement(source.id, source.name, source.data, policies)
@@ -191,9 +203,32 @@ def _front_matter(data: bytes) -> bytes | None:
     """The front matter of an engagement file's bytes (None when it has no closing line)."""
     lines = data.split(b"\n")
     for index, line in enumerate(lines[1:], start=1):
-        if line.rstrip(b"\r \t") in (b"---", b"..."):
+        if _CLOSING.fullmatch(line):
             return b"\n".join(lines[:index])
     return None
+
+
+_CLOSING = re.compile(rb"(?:---|\.\.\.)[ \t]*\r?")
+"""The line that closes the front matter, as `read_front_matter` finds it (core/yamlfile.py)."""
+
+
+def _reusable(data: bytes) -> bytes | None:
+    """The front matter of an engagement file's bytes, when what was validated of another
+    version with this front matter holds for this one: None when it has no front matter, or
+    when the pipeline would refuse the file for the rest of it (`load_engagement`: bytes that
+    are not UTF-8, a character the page's text cannot hold below the front matter)."""
+    front = _front_matter(data)
+    if front is None:
+        return None
+    try:
+        text = decode(data, "")
+    except Invalid:
+        return None
+    # The body as `read_front_matter` finds it: the text after the closing line.
+    closing = front.count(b"\n") + 1
+    lines = text.split("\n", closing + 1)
+    body = lines[closing + 1] if len(lines) > closing + 1 else ""
+    return None if refused_in_body(body) is not None else front
 
 
 def prepare(folder: Path, label: str, today: date, cache_folder: Path | None, ids: dict[str, str]) -> Histories:
