@@ -575,3 +575,13 @@ def test_a_calendar_imports_only_its_own_country_of_the_holidays_package():
     module_names, count = names.rsplit(" ", 1)
     assert module_names == "holidays.countries.france holidays.countries.united_states"
     assert int(count) >= 200
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_a_file_whose_yaml_cannot_be_read_keeps_its_share_and_line_whatever_its_line_ends(newline: str) -> None:
+    # The share is on line 33 of a file whose YAML breaks on line 2: serve shows the problems
+    # at the page's address, and two such files with one share are named at that line.
+    text = "---\nclient: [\n" + "x: 1\n" * 30 + "share: k7m2q9x4w8r3t6y1p5n0\n---\nBody.\n"
+    result = evaluate(Source.of("projects/broken.md", text.replace("\n", newline)), read_policies(None), date(2026, 3, 2))
+    assert isinstance(result, Broken)
+    assert (result.share, result.share_line) == ("k7m2q9x4w8r3t6y1p5n0", 33)

@@ -704,10 +704,11 @@ def share_in_text(text: str) -> tuple[str | None, int]:
     """The share of a file whose YAML cannot be read, from its text (`share: ...` alone on a
     line, at the top level), and its line: so that `mkdocs serve` shows the problems at the
     page's address rather than a 404. (None, 1) when there is none, or not a valid one."""
-    found = _SHARE_LINE.search(text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = text.replace("\r\n", "\n").replace("\r", "\n")  # positions below are in this text
+    found = _SHARE_LINE.search(lines)
     if found is None or _valid_share(found.group(2)) is None:
         return None, 1
-    return found.group(2), text[: found.start()].replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
+    return found.group(2), lines.count("\n", 0, found.start()) + 1
 
 
 def _body_problems(located: Located, file: str) -> list[Problem]:
