@@ -746,27 +746,35 @@ def test_the_site_address_comes_from_mkdocs_yml(tmp_path, monkeypatch):
 
     folder = tmp_path / "projects"
     folder.mkdir()
+    assert site_of(None, folder).note == (
+        f"no mkdocs.yml next to {folder}: the messages go without the client page's address (pass --site-url)"
+    )
+    assert site_of("https://other.example/", folder) == type(site_of(None, folder))("https://other.example/")
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: S\n"
         "site_url: !ENV [SITE_URL, 'https://studio.example/']\n"
         "use_directory_urls: false\n"
-        "plugins:\n  - search\n  - courtside: {client_dir: /clients/}\n"
+        "plugins:\n  - search\n  - courtside: {client_dir: clients/}\n"
         "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n",
         encoding="utf-8",
     )
-    # `!ENV [VAR, default]` as MkDocs reads it; other tags (`!!python/name:`) as nothing.
+    # `!ENV [VAR, default]` and `!!python/name:` as MkDocs reads them.
     monkeypatch.delenv("SITE_URL", raising=False)
     site = site_of(None, folder)
     assert site == type(site)("https://studio.example/", "clients", False, None)
-    monkeypatch.setenv("SITE_URL", "https://from-env.example/")
-    assert site_of(None, folder).url == "https://from-env.example/"
+    monkeypatch.setenv("SITE_URL", "https://from-env.example")
+    assert site_of(None, folder).url == "https://from-env.example/"  # with the slash MkDocs adds
     (tmp_path / "mkdocs.yml").write_text("site_name: S\n", encoding="utf-8")
-    assert site_of(None, folder).note == f"no site_url in {tmp_path / 'mkdocs.yml'}"
+    assert site_of(None, folder).note == (
+        f"no site_url in {tmp_path / 'mkdocs.yml'}: the messages go without the client page's address (pass --site-url)"
+    )
     (tmp_path / "mkdocs.yml").write_text("site_url: https://studio.example/\n", encoding="utf-8")
     assert site_of(None, folder) == type(site)("https://studio.example/", "c", True, None)
     assert site_of("https://other.example/", folder).url == "https://other.example/"
     (tmp_path / "mkdocs.yml").write_text("site_url: [unclosed\n", encoding="utf-8")
-    assert site_of(None, folder).note.startswith(f"cannot read site_url from {tmp_path / 'mkdocs.yml'}")
+    broken = site_of(None, folder)
+    assert broken.url is None and broken.note.startswith(f"cannot read site_url from {tmp_path / 'mkdocs.yml'} (1 problem above)")
+    assert broken.problems == (f"{tmp_path / 'mkdocs.yml'}:2: cannot be read as YAML: expected ',' or ']', but got '<stream end>'",)
 
 
 def test_skipped_days_alone_are_recorded_without_smtp_settings(tmp_path, remind):
@@ -785,6 +793,81 @@ def test_skipped_days_alone_are_recorded_without_smtp_settings(tmp_path, remind)
     assert ran.out == "Nothing to send on 2026-04-17; 1 earlier reminder day(s) recorded as skipped.\n"
     assert [(k[4].isoformat(), r.event) for k, r in log_lines(folder)][-1] == ("2026-04-13", SKIPPED)
 
+
+# -- The client page's address: the site's mkdocs.yml, read as the build reads it --------------
+
+
+def test_a_site_url_without_a_trailing_slash_links_the_page_the_build_publishes(tmp_path, remind):
+    # `site_url: https://studio.example/sub` (no slash): MkDocs and `courtside build` put the
+    # site under /sub/, so the page is https://studio.example/sub/clients/<share>/.
+    site_folder = tmp_path / "studio"
+    folder = projects(site_folder / "projects", {"acme": fields(DONE)})
+    (site_folder / "mkdocs.yml").write_text(
+        "site_name: Studio\nsite_url: https://studio.example/sub\nplugins:\n  - courtside: {client_dir: clients}\n",
+        encoding="utf-8",
+    )
+    outbox = tmp_path / "review"
+    ran = remind(folder, "2026-04-14", "--outbox", str(outbox), site_url=None)
+    assert ran.code == 0, ran
+    assert ran.err == ""
+    message = email.message_from_bytes((outbox / "01-reminder-dana-acmebakery.example.eml").read_bytes(), policy=email.policy.default)
+    link = f"https://studio.example/sub/clients/{share_of('acme')}/"
+    assert link in body(message)
+    # The same page as `courtside build` publishes for that mkdocs.yml (its calendar's URL).
+    assert main(["build", "-f", str(site_folder / "mkdocs.yml"), "--today", "2026-04-14"]) == 0
+    calendar = (site_folder / "site" / "clients" / share_of("acme") / "calendar.ics").read_bytes()
+    assert f"URL:{link}\r\n".encode() in calendar
+
+
+def test_an_inherited_mkdocs_yml_is_followed(tmp_path, remind):
+    site_folder = tmp_path / "studio"
+    folder = projects(site_folder / "projects", {"acme": fields(DONE)})
+    (site_folder / "base.yml").write_text(
+        "site_name: Studio\nsite_url: https://studio.example/\nuse_directory_urls: false\n"
+        "plugins:\n  - courtside: {client_dir: clients}\n",
+        encoding="utf-8",
+    )
+    (site_folder / "mkdocs.yml").write_text("INHERIT: base.yml\nsite_name: Studio (staging)\n", encoding="utf-8")
+    outbox = tmp_path / "review"
+    ran = remind(folder, "2026-04-14", "--outbox", str(outbox), site_url=None)
+    assert ran.code == 0, ran
+    assert ran.err == ""
+    message = email.message_from_bytes((outbox / "01-reminder-dana-acmebakery.example.eml").read_bytes(), policy=email.policy.default)
+    assert f"https://studio.example/clients/{share_of('acme')}.html" in body(message)
+
+
+def test_a_broken_mkdocs_yml_is_named_with_its_line(tmp_path, remind):
+    site_folder = tmp_path / "studio"
+    folder = projects(site_folder / "projects", {"acme": fields(DONE)})
+    config = site_folder / "mkdocs.yml"
+    config.write_text("site_name: Studio\nsite_url: https://studio.example/\n  nav: x\nfoo: 1\n", encoding="utf-8")
+    outbox = tmp_path / "review"
+    for flags in ((), ("--site-url", SITE)):  # a link past a config that cannot be read could be wrong
+        shutil.rmtree(outbox, ignore_errors=True)
+        ran = remind(folder, "2026-04-14", "--outbox", str(outbox), *flags, site_url=None)
+        assert ran.code == 0, ran
+        assert ran.err.splitlines() == [
+            f"{config}:3: cannot be read as YAML: mapping values are not allowed here",
+            f"courtside remind: cannot read site_url from {config} (1 problem above): "
+            "the messages go without the client page's address",
+        ]
+        message = email.message_from_bytes((outbox / "01-reminder-dana-acmebakery.example.eml").read_bytes(), policy=email.policy.default)
+        assert "https://" not in body(message)
+
+
+def test_an_empty_env_variable_is_an_empty_site_url_as_mkdocs_reads_it(tmp_path, remind, monkeypatch):
+    # `!ENV [VAR, default]`: MkDocs takes VAR when it is set, even empty; the default only when unset.
+    site_folder = tmp_path / "studio"
+    folder = projects(site_folder / "projects", {"acme": fields(DONE)})
+    config = site_folder / "mkdocs.yml"
+    config.write_text("site_name: Studio\nsite_url: !ENV [STUDIO_SITE_URL, 'https://studio.example/']\n", encoding="utf-8")
+    outbox = tmp_path / "review"
+    monkeypatch.setenv("STUDIO_SITE_URL", "")
+    ran = remind(folder, "2026-04-14", "--outbox", str(outbox), site_url=None)
+    assert ran.code == 0, ran
+    assert ran.err.splitlines() == [
+        f"courtside remind: no site_url in {config}: the messages go without the client page's address (pass --site-url)"
+    ]
 
 # -- Announced policy changes: one letter to each affected client ---------------------------------
 #

@@ -25,7 +25,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .common import (
     EXIT_OK,
@@ -57,69 +57,55 @@ CONFIG_FILE = "mkdocs.yml"
 
 @dataclass(frozen=True)
 class Site:
-    """What a message needs to link the client page: the site's address and the pages' folder."""
+    """What a message needs to link the client page: the site's address and the pages' folder,
+    as the build publishes them."""
 
     url: str | None
     client_dir: str = "c"
     directory_urls: bool = True
     note: str | None = None  # why there is no address, said once on stderr
-
-
-def _lenient_yaml() -> Any:
-    """A safe YAML loader for mkdocs.yml: `!ENV VAR` or `!ENV [VAR, ..., default]` as MkDocs
-    reads it (the first variable set, else the default), every other tag
-    (`!!python/name:`, a theme's own) as nothing."""
-    import yaml
-
-    class Lenient(yaml.SafeLoader):
-        pass
-
-    def env(loader: Any, node: Any) -> Any:
-        if isinstance(node, yaml.ScalarNode):
-            return os.environ.get(loader.construct_scalar(node))
-        items = [loader.construct_object(child) for child in node.value] if isinstance(node, yaml.SequenceNode) else []
-        for name in items[:-1]:
-            if isinstance(name, str) and os.environ.get(name):
-                return os.environ[name]
-        return items[-1] if items else None
-
-    Lenient.add_constructor("!ENV", env)
-    for prefix in ("!", "tag:yaml.org,2002:python/"):
-        Lenient.add_multi_constructor(prefix, lambda loader, suffix, node: None)
-    return Lenient
+    problems: tuple[str, ...] = ()  # what is wrong with the site's config (file:line: ...), said before the note
 
 
 def site_of(flag: str | None, folder: Path) -> Site:
-    """`--site-url`, else `site_url` (and the plugin's `client_dir`) of the mkdocs.yml next to
-    the projects folder, read as plain YAML."""
-    config = folder.resolve().parent / CONFIG_FILE
-    settings: dict[str, Any] = {}
-    note = None
-    if config.is_file():
-        import yaml
+    """`--site-url`, else `site_url`, with the plugin's `client_dir` and `use_directory_urls`, of
+    the site's config next to the projects folder, read as the build reads it (INHERIT, `!ENV`).
+    A config that cannot be read gives no address at all: a link guessed past it could be wrong."""
+    from ..core.problems import Invalid
+    from ..options import OptionError, client_folder
+    from ..sources.site_config import AmbiguousConfig, find_config, read_site_config
 
-        try:
-            loaded = yaml.load(config.read_text(encoding="utf-8"), Loader=_lenient_yaml())  # noqa: S506 - safe loader
-            settings = loaded if isinstance(loaded, dict) else {}
-        except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
-            note = f"cannot read site_url from {config} ({str(exc).splitlines()[0]})"
-    client_dir = "c"
-    for plugin in settings.get("plugins") or []:
-        if isinstance(plugin, dict) and isinstance(plugin.get("courtside"), dict):
-            client_dir = str(plugin["courtside"].get("client_dir") or "c").strip("/")
-    directory_urls = settings.get("use_directory_urls", True) is not False
-    url = flag or settings.get("site_url") or None
-    if url is None and note is None:
-        note = f"no site_url in {config}" if config.is_file() else f"no {CONFIG_FILE} next to {folder}"
-    return Site(str(url) if url else None, client_dir, directory_urls, None if url else note)
+    no_link = "the messages go without the client page's address"
+    try:
+        path = find_config(folder.resolve().parent)
+    except AmbiguousConfig as exc:
+        return Site(None, note=f"{exc} are both next to {folder}: {no_link} (keep one of them)")
+    if path is None:
+        return Site(flag, note=None if flag else f"no {CONFIG_FILE} next to {folder}: {no_link} (pass --site-url)")
+    try:
+        config = read_site_config(path)
+        client_dir = client_folder(config.plugin["client_dir"])
+    except Invalid as exc:
+        count = len(exc.problems)
+        return Site(
+            None,
+            note=f"cannot read site_url from {path} ({count} problem{'s' if count != 1 else ''} above): {no_link}",
+            problems=tuple(str(problem) for problem in exc.problems),
+        )
+    except OptionError as exc:
+        return Site(None, note=f"cannot read site_url from {path} ({exc}): {no_link}")
+    url = flag or config.site_url
+    note = None if url else f"no site_url in {path}: {no_link} (pass --site-url)"
+    return Site(url, client_dir, config.use_directory_urls, note)
 
 
 def page_urls(board: Board, site: Site) -> dict[str, str | None]:
-    """Engagement id -> its client page's address, as the site publishes it."""
-    from ..publish.pages import client_pages
+    """Engagement id -> its client page's address, as the build publishes it."""
+    from ..build import PageOptions
+    from ..publish.site_files import page_urls as published_urls
+    from ..publish.site_files import published_pages
 
-    pages = client_pages(board.snapshots, site.client_dir, site.url, site.directory_urls)
-    return {page.item.id: page.canonical_url for page in pages}
+    return published_urls(published_pages(board, PageOptions(site.client_dir, site.url, site.directory_urls)))
 
 
 # -- Words for the terminal -------------------------------------------------------------------------
@@ -290,8 +276,8 @@ def send_plan(
     return run
 
 
-def send(board: Board, folder: Path, label: str, urls: dict[str, str | None], note: str | None, out: TextIO, err: TextIO) -> int:
-    """`--send`: read the log, plan, and send under the log's lock (`note`: why the messages
+def send(board: Board, folder: Path, label: str, urls: dict[str, str | None], site: Site, out: TextIO, err: TextIO) -> int:
+    """`--send`: read the log, plan, and send under the log's lock (`site.note`: why the messages
     have no link, said once something is about to go). SMTP settings are needed only when
     there is something to send: skipped days alone are recorded without them."""
     from ..core.reminders import plan_reminders
@@ -314,7 +300,7 @@ def send(board: Board, folder: Path, label: str, urls: dict[str, str | None], no
             if count > 1:
                 what += f" and {count - 1} more reminder{'s' if count > 2 else ''}"
             raise Refused(f"{PROG} {NAME}: cannot send {what}: {exc}") from None
-        _say_no_link(note, err)
+        _say_no_link(site, err)
     try:
         with open_sent_log(path) as writer, mailer or nullcontext():
             log = _readable(read_sent_log(path, name), err)  # again, under the lock: what another run wrote
@@ -348,13 +334,16 @@ def _readable(log: SentLog, err: TextIO) -> SentLog:
     return log
 
 
-def _say_no_link(note: str | None, err: TextIO) -> None:
-    if note is not None:
-        err.write(f"{PROG} {NAME}: {note}: the messages go without the client page's address (pass --site-url)\n")
+def _say_no_link(site: Site, err: TextIO) -> None:
+    """Why the messages have no link (and the config's problems first), when they have none."""
+    if site.note is not None:
+        for problem in site.problems:
+            err.write(f"{problem}\n")
+        err.write(f"{PROG} {NAME}: {site.note}\n")
 
 
 def write_outbox(
-    board: Board, folder: Path, label: str, urls: dict[str, str | None], note: str | None, outbox: Path, out: TextIO, err: TextIO
+    board: Board, folder: Path, label: str, urls: dict[str, str | None], site: Site, outbox: Path, out: TextIO, err: TextIO
 ) -> int:
     """`--outbox DIR`: the messages `--send` would send, as .eml files; nothing is recorded."""
     from ..core.reminders import plan_reminders
@@ -364,7 +353,7 @@ def write_outbox(
     plan = plan_reminders(board, log.recorded)
     if plan.steps or plan.digest is None:
         _studio_address(board, label)
-        _say_no_link(note, err)
+        _say_no_link(site, err)
     outbox.mkdir(parents=True, exist_ok=True)
     written: list[str] = []
 
@@ -406,9 +395,9 @@ def run(args: argparse.Namespace) -> int:
     urls = page_urls(board, site)
     out, err = sys.stdout, sys.stderr
     if args.outbox is not None:
-        status = write_outbox(board, folder, label, urls, site.note, Path(args.outbox), out, err)
+        status = write_outbox(board, folder, label, urls, site, Path(args.outbox), out, err)
     elif args.send:
-        status = send(board, folder, label, urls, site.note, out, err)
+        status = send(board, folder, label, urls, site, out, err)
     else:
         log = _readable(read_sent_log(folder / SENT_LOG, f"{label}/{SENT_LOG}"), err)
         plan = plan_reminders(board, log.recorded)
