@@ -6,7 +6,7 @@ board is made from it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -36,8 +36,6 @@ class Snapshot:
 
     def without_lines(self) -> Snapshot:
         """The same snapshot without the line of every field (see `Origin.without_lines`)."""
-        from dataclasses import replace
-
         return replace(self, loaded=replace(self.loaded, origin=self.loaded.origin.without_lines()))
 
     @property

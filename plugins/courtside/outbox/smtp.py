@@ -150,7 +150,7 @@ def failure(exc: BaseException, settings: SmtpSettings) -> str:
     return f"the SMTP server {server}: {type(exc).__name__}: {exc}"
 
 
-SMTP_ERRORS = (smtplib.SMTPException, OSError)  # ssl.SSLError and socket errors are OSErrors
+SMTP_ERRORS = (OSError,)  # smtplib's errors, ssl.SSLError and socket errors are all OSErrors
 
 
 def envelope(message: EmailMessage, smtputf8: bool) -> tuple[str, list[str], bytes, tuple[str, ...]]:
@@ -228,9 +228,9 @@ class Mailer:
             sender, recipients, data, options = envelope(message, self._smtp.has_extn("smtputf8"))
             self._smtp.sendmail(sender, recipients, data, options)
         except SMTP_ERRORS as exc:
-            if isinstance(exc, smtplib.SMTPServerDisconnected | OSError):
-                self._drop(self._smtp)
-                self._smtp = None
+            # After any failure the session is dropped: the next message connects again.
+            self._drop(self._smtp)
+            self._smtp = None
             raise SendFailed(failure(exc, self.settings)) from None
 
     def close(self) -> None:

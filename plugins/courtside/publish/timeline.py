@@ -338,11 +338,6 @@ def stage_chart(snapshot: Snapshot, speech: Speech) -> Chart:
     )
 
 
-def stage_timeline(snapshot: Snapshot, speech: Speech, narrow: bool = False) -> Markup:
-    """A dated engagement's chart in one layout (`stage_chart(...).both()` draws both)."""
-    return stage_chart(snapshot, speech).draw(narrow)
-
-
 # A proposal: one lane per stage, in working days counted from the start.
 def proposal_chart(snapshot: Snapshot, speech: Speech) -> Chart:
     _ = speech.gettext
@@ -376,11 +371,6 @@ def proposal_chart(snapshot: Snapshot, speech: Speech) -> Chart:
     )
 
 
-def proposal_timeline(snapshot: Snapshot, speech: Speech, narrow: bool = False) -> Markup:
-    """A proposal's chart in one layout (`proposal_chart(...).both()` draws both)."""
-    return proposal_chart(snapshot, speech).draw(narrow)
-
-
 # The board: one lane per engagement that has dates, stages coloured by court.
 def board_chart(snapshots: list[Snapshot], speech: Speech) -> Chart | None:
     dated = [s for s in snapshots if s.schedule.dated]
@@ -412,9 +402,3 @@ def board_chart(snapshots: list[Snapshot], speech: Speech) -> Chart | None:
         ),
         ident="cs-board-tl",
     )
-
-
-def board_timeline(snapshots: list[Snapshot], speech: Speech, narrow: bool = False) -> Markup | None:
-    """The board's chart in one layout (None: no dated engagement)."""
-    chart = board_chart(snapshots, speech)
-    return None if chart is None else chart.draw(narrow)
