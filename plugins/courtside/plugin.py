@@ -31,8 +31,8 @@ from mkdocs.structure.pages import Page
 from .build import BuildFailed, HistoryOptions, PageOptions, ServeMemo, build_engagements
 from .config import ON_INVALID, CourtsideConfig
 from .core.problems import Invalid
-from .core.values import Today, today_from
-from .options import OptionError, board_folder
+from .core.values import SHARE_PATTERN, Today, today_from
+from .options import OptionError, board_folder, client_folder
 from .publish.i18n import clear_missing, report_missing
 from .serve_cache import ServeCache, site_signature
 from .sources.git import CACHE_FOLDER
@@ -58,6 +58,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         self.board: Board | None = None
         self.board_uri: str | None = None
         self.board_path: str | None = None  # the board's folder in this build; None: no board
+        self.client_dir = "c"  # the client pages' folder, as checked (options.client_folder)
         self.projects: Path | None = None
         self.today = Today(date.today(), None)
         self.built_at = datetime.now(UTC)  # when this build computed its values (board.json's `built_at`)
@@ -120,7 +121,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         self.built_at = datetime.now(UTC)
         clear_missing()  # report only what this build showed in English
         site = Path(config.site_dir)
-        client_dir = self.config.client_dir.strip("/")
+        client_dir = self.client_dir
         self._stage = Stage(site)
         if self.serving and self._memo and self._memo.results:
             self._stage.take_back(client_dir)  # the pages of the last build, before MkDocs empties the site
@@ -253,7 +254,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         assert self._stage is not None
         site = Path(config.site_dir)
         self._scrub_search_index(site)
-        client_dir = site / self.config.client_dir.strip("/")
+        client_dir = site / self.client_dir
         # `mkdocs build --dirty` keeps the site's old files: the pages of rotated shares and of
         # deleted engagements must go all the same (a clean build has none to remove).
         remove_stale_pages(client_dir, {entry for page in self._pages for entry in page.entries})
@@ -264,7 +265,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         # (GitHub Pages, a bucket) would give the secret away. The board's own meta tags say
         # noindex and no-referrer.
         guarded = self.board_path if self.config.board_protected or self.serving else None
-        (site / HEADERS_FILE).write_text(headers_text(self.config.client_dir.strip("/"), guarded), encoding="utf-8")
+        (site / HEADERS_FILE).write_text(headers_text(self.client_dir, guarded), encoding="utf-8")
         if not self.serving:
             self._stage.remove()
         report_missing(log)  # a page that fell back to English for want of a translation
@@ -305,6 +306,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
     # (options.py: the rules `courtside build` applies too).
     def _board_path(self) -> str | None:
         try:
+            self.client_dir = client_folder(self.config.client_dir)
             return board_folder(
                 self.config.client_dir, self.config.board, self.config.board_path, self.config.board_protected, self.serving
             )
@@ -349,12 +351,6 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
     def private(self, src_uri: str) -> bool:
         return src_uri == self.board_uri
 
-    # Engagement id -> absolute client page URL, for calendars and e-mails (None without `site_url`).
-    def page_urls(self) -> dict[str, str | None]:
-        from .publish.site_files import page_urls
-
-        return page_urls(self._pages)
-
     # Engagement id -> its client page's path from the site root (board.json's `link`).
     def page_paths(self) -> dict[str, str]:
         from .publish.site_files import page_paths
@@ -367,7 +363,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         if not index.exists():
             return
         data = json.loads(index.read_text(encoding="utf-8"))
-        private_prefixes = [self.config.client_dir.strip("/") + "/"]
+        private_prefixes = [self.client_dir + "/"]
         if self.board_path is not None:
             private_prefixes.append(self.board_path + "/")
         data["docs"] = [
@@ -376,7 +372,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         index.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
-SHARE_ENTRY = re.compile(r"[a-z0-9]{20,}(?:\.html)?")
+SHARE_ENTRY = re.compile(SHARE_PATTERN.pattern + r"(?:\.html)?")  # a share's folder or page
 """A client page's entry in the client folder: its share's folder, or `<share>.html`."""
 
 

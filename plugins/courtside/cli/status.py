@@ -113,7 +113,7 @@ def policy_change_lines(board: Board, today) -> list[str]:
     from ..core.policy_changes import SHOWN_AFTER, affects
     from ..core.values import pick_texts
 
-    changes = getattr(board.policies, "changes", [])
+    changes = getattr(board.policies, "changes", [])  # the built-in defaults (no _policies.yml) announce nothing
     lines = []
     for index, change in enumerate(changes):
         if change.from_ + SHOWN_AFTER <= today:

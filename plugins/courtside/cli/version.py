@@ -46,8 +46,9 @@ def run(args: argparse.Namespace) -> int:
     if not isinstance(data, bytes):
         print(data, file=sys.stderr)
         return EXIT_PROBLEMS
-    result = evaluate(Source(name, data), read.policy_set(), today)
-    problems = [*read.policy_set().problems, *(result.problems if isinstance(result, Broken) else [])]
+    policies = read.policy_set()
+    result = evaluate(Source(name, data), policies, today)
+    problems = [*policies.problems, *(result.problems if isinstance(result, Broken) else [])]
     if problems:
         for problem in sorted(problems):
             print(problem, file=sys.stderr)

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import TYPE_CHECKING
 
-from babel.numbers import get_currency_precision
+from .values import currency_digits
 
 if TYPE_CHECKING:
     from .model import Engagement, Payment
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 @cache
 def minor_unit(currency: str) -> Decimal:
     """The smallest amount of `currency`: 0.01 for USD, 1 for JPY."""
-    return Decimal(1).scaleb(-get_currency_precision(currency))
+    return Decimal(1).scaleb(-currency_digits(currency))
 
 
 def round_money(amount: Decimal, currency: str) -> Decimal:

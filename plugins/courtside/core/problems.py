@@ -8,6 +8,11 @@ from dataclasses import dataclass
 Path = tuple[str | int, ...]
 
 
+def printable(text: str) -> str:
+    """Text as a message may print it: controls and bidi overrides escaped as Python writes them (`\\x1b`)."""
+    return text if text.isprintable() else repr(text)[1:-1]
+
+
 def field_name(path: Sequence[str | int]) -> str:
     """Spell a field path the way the docs do: ``stages[2].days`` (indexes from 0)."""
     out = ""
@@ -15,7 +20,7 @@ def field_name(path: Sequence[str | int]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            text = part if part.isprintable() else repr(part)[1:-1]  # a key's control characters, escaped
+            text = printable(part)  # a key's control characters, escaped
             out += f".{text}" if out else text
     return out
 

@@ -25,9 +25,9 @@ from typing import Any
 
 from .model import LANGUAGES, POLICY_KEYS, Engagement, PoliciesFile
 from .problems import Invalid
+from .values import SHARE_ALPHABET, guessable_share
 from .yamlfile import read_front_matter
 
-SHARE_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 SHARE_LENGTH = 26
 """36**26 is about 2**134: far past the 100 bits that make a link impossible to guess."""
 
@@ -44,8 +44,6 @@ SCHEMA_ID = "https://courtside.invalid/schema/engagement.schema.json"
 # A fresh, unguessable share token (drawn again in the rare case it looks like a pattern,
 # which validation refuses: about once in a million draws).
 def new_share() -> str:
-    from .values import guessable_share
-
     while True:
         share = "".join(secrets.choice(SHARE_ALPHABET) for _ in range(SHARE_LENGTH))
         if guessable_share(share) is None:

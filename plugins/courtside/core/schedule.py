@@ -204,7 +204,7 @@ def credit_rate(terms: Engagement, weeks_late: int) -> Decimal:
 
 def credit_owed(terms: Engagement, rate: Decimal) -> Decimal | None:
     """`fee * rate`, rounded to the currency's minor unit; None without a fee."""
-    from .money import round_money  # here: money imports Babel, which `courtside check` never needs
+    from .money import round_money  # here: `courtside check` computes no money, nor loads it
 
     if terms.fee is None:
         return None

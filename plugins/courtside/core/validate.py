@@ -334,7 +334,7 @@ class Readable:
         readable = isinstance(raw_payments, list) and len(raw_payments) <= MAX_PAYMENTS
         payments = [part(Payment, item) for item in raw_payments] if readable else []  # type: ignore[union-attr]
         fee, fee_ok = value(parse_money, "fee")
-        currency, _ = value(parse_currency, "currency", "USD")
+        currency, _ = value(parse_currency, "currency", Engagement.model_fields["currency"].default)
         signed, signed_ok = value(parse_iso_date, "signed")
         calendar = part(CalendarPolicy, merged.get("calendar") or {})
         fee_state = "absent" if merged.get("fee") is None else "valid" if fee_ok else "invalid"
@@ -575,12 +575,6 @@ def _with_stage_names(terms: Engagement) -> Engagement:
     return terms.model_copy(update={"payments": fixed})
 
 
-def check_policies(policies: Policies, source: Origin) -> list[Problem]:
-    """Rules of `_policies.yml` that span fields (the calendar's country and subdivision), and
-    announced changes that set something."""
-    return _calendar_problems(policies.calendar, source)
-
-
 def _empty_changes(data: Any, source: Origin) -> list[Problem]:
     """Announced changes that set nothing (found on the text, so that they are reported with
     every other problem of the file)."""
@@ -657,7 +651,7 @@ def load_policies(file: str, data: bytes) -> PolicySet:
     except ValidationError as exc:
         problems = validation_problems(exc, PoliciesFile, origin)
     else:
-        problems = check_policies(policies, origin)
+        problems = _calendar_problems(policies.calendar, origin)  # the rule across fields of the policies
     problems += [p for p in _empty_changes(located.data, origin) if p not in problems]
     if not problems:
         return _policy_set(policies, [], located, file)

@@ -19,6 +19,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from .languages import LANGUAGES
+from .problems import printable
 from .workcal import FIRST, LAST
 
 SHARE_PATTERN = re.compile(r"[a-z0-9]{20,}")
@@ -44,7 +45,7 @@ def shown(value: Any, width: int = 40) -> str:
     elif isinstance(value, str):
         text = repr(" ".join(value.split()) if len(value) > width else value)
     elif isinstance(value, dict):
-        keys = (k if str(k).isprintable() else repr(str(k))[1:-1] for k in value)  # controls escaped
+        keys = (printable(str(k)) for k in value)  # controls escaped
         text = "{" + ", ".join(f"{k}: {shown(v, width)}" for k, v in zip(keys, value.values(), strict=True)) + "}"
     elif isinstance(value, list | tuple):
         text = "[" + ", ".join(shown(v, width) for v in value) + "]"

@@ -61,7 +61,7 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-from .problems import Invalid, Problem, field_name
+from .problems import Invalid, Problem, field_name, printable
 
 Loader = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 
@@ -218,7 +218,7 @@ def _show(text: str, width: int = 40) -> str:
     that cannot be shown (a control, a bidi override) escaped as Python writes it."""
     text = " ".join(text.split())
     text = text if len(text) <= width else text[: width - 3] + "..."
-    return text if text.isprintable() else repr(text)[1:-1]
+    return printable(text)
 
 
 # -- line numbers ----------------------------------------------------------------------

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..core.problems import Problem
+from ..core.problems import Problem, printable
 from ..core.results import Broken
 from ..core.source import POLICIES_FILE, Source
 from ..core.values import refused_in_name
@@ -52,11 +52,6 @@ class Folder:
     @property
     def sources(self) -> list[Source]:
         return [entry for entry in self.entries if isinstance(entry, Source)]
-
-
-def printable(text: str) -> str:
-    """A file name as a message may print it: controls and bidi overrides escaped (`\\x1b`)."""
-    return text if text.isprintable() else repr(text)[1:-1]
 
 
 def name_in(label: str, path: Path) -> str:
