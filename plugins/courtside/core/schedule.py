@@ -88,6 +88,13 @@ class Schedule:
     def dated(self) -> bool:
         return self.start is not None
 
+    def held_by_gate_on(self, stage_name: str) -> StagePlan | None:
+        """The stage a gate payment due on `stage_name` holds back: the next one (format.md, the
+        gate); None when `stage_name` is the last stage (a gate there holds nothing back)."""
+        names = [plan.name for plan in self.stages]
+        after = names.index(stage_name) + 1
+        return self.stages[after] if after < len(names) else None
+
 
 def durations(terms: Engagement, stage: Stage) -> tuple[int, int]:
     """(promised, target) working days: our stages carry the under-promise buffer."""

@@ -538,11 +538,10 @@ def _gate_note(snapshot: Snapshot, payment: PaymentPlan, speech: Speech) -> str 
     _ = speech.gettext
     if not payment.payment.gate or not payment.open or payment.stage is None:
         return None
-    names = [plan.name for plan in snapshot.schedule.stages]
-    after = names.index(payment.stage) + 1
-    if after >= len(names):
-        return None  # a gate on the last stage holds nothing back
-    return _("“%(stage)s” starts once this is paid.", stage=isolate(names[after]))
+    held = snapshot.schedule.held_by_gate_on(payment.stage)
+    if held is None:
+        return None
+    return _("“%(stage)s” starts once this is paid.", stage=isolate(held.name))
 
 
 def _payment_rows(snapshot: Snapshot, speech: Speech) -> list[PaymentRow]:
@@ -771,17 +770,16 @@ def notices(snapshot: Snapshot, speech: Speech) -> list[str]:
         )
     if plan.dated:
         # Gates further on: each day such a payment waits moves every later date by a day.
-        names = [stage.name for stage in plan.stages]
         for payment in snapshot.payments:
             if payment is gate or not payment.payment.gate or not payment.open or payment.stage is None:
                 continue
-            after = names.index(payment.stage) + 1
-            if after < len(names) and plan.stages[after - 1].stage.done is None:
+            held = plan.held_by_gate_on(payment.stage)
+            if held is not None and plan.stages[held.index - 1].stage.done is None:
                 found.append(
                     _(
                         "“%(stage)s” starts the working day after “%(payment)s” is paid; the dates below "
                         "assume it is paid the day “%(before)s” is done.",
-                        stage=isolate(names[after]),
+                        stage=isolate(held.name),
                         payment=isolate(payment.name),
                         before=isolate(payment.stage),
                     )
