@@ -9,12 +9,22 @@ command needs no site engine.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 SECRET_PATH_LENGTH = 20
 """A board path at least this long may stand unguarded: as hard to guess as a share."""
 
 ON_INVALID = ("fail", "keep-last-good")
 """`on_invalid`: the choices, also of the COURTSIDE_ON_INVALID environment variable."""
+
+
+def on_invalid_of(environ: Mapping[str, str], configured: str) -> str:
+    """What a build does with an invalid engagement file: `COURTSIDE_ON_INVALID`, else the
+    `on_invalid` option."""
+    value = environ.get("COURTSIDE_ON_INVALID") or configured
+    if value not in ON_INVALID:
+        raise OptionError(f"COURTSIDE_ON_INVALID={value!r}; expected one of: {', '.join(ON_INVALID)}")
+    return value
 
 SERVE_BOARD = "board"
 """Where `mkdocs serve` shows the board when no `board_path` is set."""

@@ -29,10 +29,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .build import BuildFailed, HistoryOptions, PageOptions, ServeMemo, build_engagements
-from .config import ON_INVALID, CourtsideConfig
+from .config import CourtsideConfig
 from .core.problems import Invalid
 from .core.values import SHARE_PATTERN, Today, today_from
-from .options import OptionError, board_folder, client_folder
+from .options import OptionError, board_folder, client_folder, on_invalid_of
 from .publish.i18n import clear_missing, report_missing
 from .serve_cache import ServeCache, site_signature
 from .sources.git import CACHE_FOLDER
@@ -103,11 +103,10 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
                 date.today().isoformat(),
             )
         self.board_path = self._board_path()
-        self.on_invalid = os.environ.get("COURTSIDE_ON_INVALID") or self.config.on_invalid
-        if self.on_invalid not in ON_INVALID:
-            raise PluginError(
-                f"courtside: COURTSIDE_ON_INVALID={self.on_invalid!r}; expected one of: {', '.join(ON_INVALID)}"
-            )
+        try:
+            self.on_invalid = on_invalid_of(os.environ, self.config.on_invalid)
+        except OptionError as exc:
+            raise PluginError(f"courtside: {exc}") from None
         self.cache_folder = root.resolve() / CACHE_FOLDER
         config.theme.dirs.append(str(PACKAGE / "templates"))
         return config

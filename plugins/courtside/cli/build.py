@@ -117,14 +117,15 @@ def _history(plugin: dict, root: Path):
     """How the build reads the git history, as the plugin would (`history`, `on_invalid` and
     COURTSIDE_ON_INVALID; the cache folder next to the config file)."""
     from ..build import HistoryOptions
-    from ..options import ON_INVALID
+    from ..options import OptionError, on_invalid_of
     from ..sources.git import CACHE_FOLDER
 
     if not plugin["history"]:
         return None
-    on_invalid = os.environ.get("COURTSIDE_ON_INVALID") or plugin["on_invalid"]
-    if on_invalid not in ON_INVALID:
-        raise UsageError(f"{PROG} build: COURTSIDE_ON_INVALID={on_invalid!r}; expected one of: {', '.join(ON_INVALID)}")
+    try:
+        on_invalid = on_invalid_of(os.environ, plugin["on_invalid"])
+    except OptionError as exc:
+        raise UsageError(f"{PROG} build: {exc}") from None
     return HistoryOptions(root.resolve() / CACHE_FOLDER, on_invalid == "keep-last-good")
 
 
