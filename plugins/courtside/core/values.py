@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from difflib import get_close_matches
 from functools import cache, lru_cache
@@ -66,6 +66,12 @@ def kind_of(value: Any) -> str:
 
 
 # -- Dates --------------------------------------------------------------------------------------
+
+
+def utc_text(moment: datetime) -> str:
+    """A moment as Courtside writes it (board.json's `built_at`, the sent log, `sent_at`):
+    ISO 8601 in UTC to the second, `2026-11-20T06:30:02Z`."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_iso_date(value: Any) -> date:

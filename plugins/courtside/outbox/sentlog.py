@@ -40,7 +40,7 @@ from typing import IO
 
 from ..core.problems import Problem
 from ..core.reminders import DIGEST, EVENTS, SKIPPED, WHATS, Key, Recorded
-from ..core.values import BadValue, parse_iso_date
+from ..core.values import BadValue, parse_iso_date, utc_text
 
 SENT_LOG = "_sent.log"
 """The log's name in the projects folder (a `_` file: not an engagement)."""
@@ -106,16 +106,12 @@ def _untext(raw: str) -> str:
     return "".join(out)
 
 
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def line_of(key: Key, record: Recorded) -> str:
     """One record as its line, newline included."""
     what, engagement, about, due, trigger = key
     fields = [
         record.day.isoformat(),
-        _utc(record.at) if record.at is not None else NONE,
+        utc_text(record.at) if record.at is not None else NONE,
         record.event,
         what,
         _text(engagement),

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TextIO
 
 from ..core.board import Board, totals
 from ..core.money import PaymentPlan
 from ..core.snapshot import Snapshot
+from ..core.values import utc_text
 from .history_view import history_json
 
 
@@ -125,11 +126,6 @@ def totals_json(board: Board) -> dict[str, Any]:
     }
 
 
-def built_at_text(moment: datetime) -> str:
-    """A build's time as board.json gives it: ISO 8601 in UTC to the second, `2026-11-20T06:30:02Z`."""
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
 def board_json(
     board: Board,
     links: dict[str, str] | None = None,
@@ -148,7 +144,7 @@ def board_json(
     links = links or {}
     out: dict[str, Any] = {"today": board.today.isoformat()}
     if built_at is not None:
-        out["built_at"] = built_at_text(built_at)
+        out["built_at"] = utc_text(built_at)
     out |= {
         "engagements": [engagement_json(s, links.get(s.id)) for s in board.sorted()]
         if engagements is None

@@ -23,6 +23,7 @@ from urllib.parse import quote
 from babel.lists import format_list
 
 from ..core.reminders import POLICY_CHANGE, Key, Plan, Recorded, Reminder, plan_reminders
+from ..core.values import utc_text
 from .i18n import Speech, speech_for
 
 if TYPE_CHECKING:
@@ -322,7 +323,7 @@ def reminders_json(mails: list[ReminderMail]) -> list[dict[str, Any]]:
                 "date": rem.date.isoformat(),
                 "trigger": rem.trigger.isoformat(),
                 "late": rem.late,
-                "sent_at": None if mail.sent_at is None else mail.sent_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "sent_at": None if mail.sent_at is None else utc_text(mail.sent_at),
                 "days_left": rem.days_left,
                 "days_late": rem.days_late,
                 "deliverables": list(rem.deliverables),

@@ -629,7 +629,7 @@ def owed_sentence(snapshot: Snapshot, speech: Speech) -> str:
         )
     if owed > 0:
         return _("Owed now: %(amount)s.", amount=speech.money(owed, currency))
-    if snapshot.schedule.state == "cancelled" or not any(p.open for p in snapshot.payments):
+    if snapshot.schedule.state == "cancelled" or snapshot.next_payment is None:
         return _("Nothing more is owed.")
     return _("Nothing is owed right now.")
 
