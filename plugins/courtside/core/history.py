@@ -456,6 +456,11 @@ def story_of(points: Sequence[Point], current: Snapshot, kept: Kept | None = Non
     return Story(moved, revisions(everything) if dated else None, acceptance(current, everything, moved), kept)
 
 
+def acceptance_of(snap: Snapshot) -> Acceptance | None:
+    """A snapshot's acceptance: from its story when the history was read, else from it alone."""
+    return snap.history.acceptance if snap.history is not None else acceptance(snap)
+
+
 def acceptance(snap: Snapshot, points: Sequence[Point] = (), moved: Sequence[Change] = ()) -> Acceptance | None:
     """The engagement's `accepted`, held against its agreement as it stands, with what changed
     since: the terms (when the accepted version is one of `points`) and the dates moved on or

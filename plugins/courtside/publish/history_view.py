@@ -21,7 +21,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..core.agreement import version
-from ..core.history import Acceptance, Change, acceptance
+from ..core.history import Acceptance, Change, acceptance_of
 from ..core.policy_changes import Announcement, announcements
 from ..core.values import pick_texts
 from .i18n import Speech, speech_for
@@ -324,7 +324,7 @@ def client_history(snap: Snapshot) -> ClientHistory:
     """The client page's history: what changed, the acceptance, the announcements."""
     speech = speech_for(snap.terms.language)
     story = snap.history
-    found = story.acceptance if story is not None else acceptance(snap)
+    found = acceptance_of(snap)
     accepted: list[str] = []
     since: list[str] = []
     since_changes: list[ChangeView] = []
@@ -437,7 +437,7 @@ def board_history(board: Board, links: dict[str, str]) -> BoardHistory:
                         [str(problem) for problem in story.kept.problems],
                     )  # fmt: skip
                 )
-        found = story.acceptance if story is not None else acceptance(snap)
+        found = acceptance_of(snap)
         if found is not None and found.outdated:
             outdated.append(
                 BoardNote(
@@ -465,7 +465,7 @@ def history_json(snap: Snapshot) -> dict[str, Any]:
     """board.json's history keys of one engagement: `changes`, `version`, `accepted`,
     `last_good` and `announcements`."""
     story = snap.history
-    found = story.acceptance if story is not None else acceptance(snap)
+    found = acceptance_of(snap)
     kept = story.kept if story is not None else None
     return {
         "changes": [change.to_json() for change in story.changes] if story is not None else [],
