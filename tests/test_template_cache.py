@@ -1,7 +1,7 @@
-"""Courtside's templates compiled once and kept between builds (plugins/courtside/template_cache.py).
+"""The site's templates compiled once and kept between builds (plugins/courtside/template_cache.py).
 
 Real `mkdocs build` runs of a small site with a board, each with its own cache folder: the
-second build compiles none of Courtside's templates (jinja writes a file only after it
+second build compiles none of the templates (jinja writes a file only after it
 compiles one, so unchanged files mean nothing was compiled), writes the same bytes, and an
 edited template, a damaged cache file or a cache folder that cannot be made change nothing
 that a reader sees.
@@ -39,13 +39,13 @@ def crafted_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path,
     return make_site(tmp_path / "studio", {"zed.md": OTHER}), cache
 
 
-def test_a_second_build_compiles_none_of_courtsides_templates_and_writes_the_same_bytes(crafted_site) -> None:
+def test_a_second_build_compiles_no_template_and_writes_the_same_bytes(crafted_site) -> None:
     config, cache = crafted_site
     build(config, config.parent / "first")
     compiled = kept(cache)
-    # The client page, its "What changed" partial, the board page and its two partials; none
-    # of the theme's own templates (base.html, the partials of material).
-    assert len(compiled) == 5
+    # The client page, its "What changed" partial, the board page and its two partials, and
+    # the theme's own templates (main.html, base.html, 404.html, the partials of material).
+    assert len(compiled) > 5 + 3
     build(config, config.parent / "second")
     assert kept(cache) == compiled
     assert outputs(config.parent / "second") == outputs(config.parent / "first")
@@ -100,12 +100,13 @@ def test_a_cache_folder_gone_while_building_is_no_error(tmp_path: Path) -> None:
     assert not folder.exists()
 
 
-def test_only_courtsides_templates_are_kept(tmp_path: Path) -> None:
+def test_courtsides_and_the_themes_templates_are_kept(tmp_path: Path) -> None:
     env = Environment(loader=DictLoader({"courtside/page.html": "{{ 6 * 7 }}", "theme.html": "{{ 1 + 1 }}"}))
     keep_templates(env, tmp_path)
     env.get_template("courtside/page.html")
     env.get_template("theme.html")
-    assert len(list(tmp_path.glob("templates-*/*.cache"))) == 1
-    again = Environment(loader=DictLoader({"courtside/page.html": "{{ 6 * 7 }}", "theme.html": "{{ 1 + 1 }}"}))
+    assert len(list(tmp_path.glob("templates-*/*.cache"))) == 2
+    again = Environment(loader=DictLoader({"courtside/page.html": "{{ 6 * 7 }}", "theme.html": "{{ 1 + 2 }}"}))
     keep_templates(again, tmp_path)
     assert again.get_template("courtside/page.html").render() == "42"  # from the kept file
+    assert again.get_template("theme.html").render() == "3"  # its source changed: compiled again

@@ -204,9 +204,8 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
             files.append(File.generated(config, self.board_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
         return files
 
-    # Templates compiled by an earlier build are not compiled again: while serving, all of
-    # them, kept in memory (about 0.4 s); in a build, Courtside's own (the board's), kept in
-    # the cache folder (template_cache.py).
+    # Templates compiled by an earlier build are not compiled again (about 0.4 s): while
+    # serving, kept in memory; in a build, kept in the cache folder (template_cache.py).
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         if self.serving and env.bytecode_cache is None:
             env.bytecode_cache = self._cache.bytecode

@@ -1,13 +1,17 @@
-"""Courtside's own templates, compiled once and kept between builds (jinja's bytecode cache).
+"""The site's templates, compiled once and kept between builds (jinja's bytecode cache).
 
-Compiling the client page's and the board's templates is about 0.18 s of every build, most
-of what a build of a few dozen engagements costs beyond its floor (docs/performance.md).
-jinja keeps compiled templates in files with `FileSystemBytecodeCache`: each file is named
-by the template's name and path, holds the checksum of the source it was compiled from (a
-template edited, or overridden in a `custom_dir`, is compiled again) and jinja's bytecode
-version with Python's (another Python compiles again).
+Every `mkdocs build` compiles the theme's templates from source before it renders a page:
+material's base.html, its partials and Courtside's client page and board, about 0.3 to 0.5 s
+of CPU in every build, most of what a build of a few dozen engagements costs beyond its floor
+(docs/performance.md). Serving keeps them in memory (`serve_cache.py`); a build keeps them
+in files with jinja's `FileSystemBytecodeCache`: each file is named by the template's name
+and path, holds the checksum of the source it was compiled from (a template edited, or
+overridden in a `custom_dir`, is compiled again) and jinja's bytecode version with Python's
+(another Python compiles again).
 
-Only templates under `courtside/` are kept: the theme's and MkDocs' own are left to them.
+The theme's templates are kept as well as Courtside's own (until 0.2 only `courtside/`
+ones): they render in the same environment, and compiled code depends only on the source
+and the settings below, so a kept template renders the same bytes.
 The folder is the `courtside check` cache's (`cache.cache_dir()`, never in the repository),
 one subfolder per jinja version and environment settings, since compiled code depends on
 both. A folder that cannot be made or written is no cache at all: the build compiles as
@@ -27,28 +31,16 @@ from jinja2.bccache import Bucket
 
 from .cache import cache_dir
 
-OURS = "courtside/"  # the prefix of Courtside's template names
-
-
 class TemplateCache(FileSystemBytecodeCache):
-    """Compiled `courtside/` templates in files, shared by every build of this user."""
-
-    def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str) -> Bucket:
-        if name.startswith(OURS):
-            return super().get_bucket(environment, name, filename, source)
-        return Bucket(environment, "", self.get_source_checksum(source))  # not ours: compiled as usual
+    """Compiled templates in files, shared by every build of this user."""
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        if not bucket.key:
-            return
         try:
             super().load_bytecode(bucket)
         except Exception:  # a damaged file (jinja checks the magic and checksum, not the rest)
             bucket.reset()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        if not bucket.key:
-            return
         # A full disk or a folder made read-only meanwhile: compiled again next time.
         with contextlib.suppress(OSError):
             super().dump_bytecode(bucket)
@@ -68,7 +60,7 @@ def settings_of(env: Environment) -> str:
 
 
 def keep_templates(env: Environment, root: Path | None = None) -> Environment:
-    """`env` with Courtside's compiled templates kept in the cache folder (unless it already
+    """`env` with its compiled templates kept in the cache folder (unless it already
     has a bytecode cache, or the folder cannot be made)."""
     if env.bytecode_cache is not None:
         return env
