@@ -277,6 +277,49 @@ def test_a_language_without_a_catalog_speaks_english(tmp_path: Path) -> None:
     assert missing_translations() == {"fr": ["%(num)s working day"]}
 
 
+def _same_catalog(kept: i18n.Messages, parsed: i18n.Messages) -> None:
+    assert (kept.singular, kept.plural, kept.plural_expr, kept.num_plurals) == (
+        parsed.singular, parsed.plural, parsed.plural_expr, parsed.num_plurals,
+    )  # fmt: skip
+    assert [kept.plural_index(n) for n in range(120)] == [parsed.plural_index(n) for n in range(120)]
+
+
+@pytest.mark.parametrize("language", ["es", "ru", "ar"])
+def test_a_kept_catalog_is_the_catalog_it_was_compiled_from(tmp_path: Path, language: str) -> None:
+    po = i18n.LOCALE_DIR / language / "LC_MESSAGES" / "courtside.po"
+    first = i18n.kept_messages(po, language, tmp_path)
+    [kept] = (tmp_path / "catalogs").iterdir()
+    written = kept.stat().st_mtime_ns
+    again = i18n.kept_messages(po, language, tmp_path)  # read from the kept file
+    assert kept.stat().st_mtime_ns == written
+    parsed = load_messages(po, language)
+    _same_catalog(first, parsed)
+    _same_catalog(again, parsed)
+    assert len(parsed.singular) > 300 and parsed.num_plurals == {"es": 2, "ru": 3, "ar": 6}[language]
+
+
+def test_an_edited_catalog_is_compiled_again(tmp_path: Path) -> None:
+    po = tmp_path / "es.po"
+    po.write_text(THROWAWAY_PO, encoding="utf-8")
+    assert Speech("es", messages=i18n.kept_messages(po, "es", tmp_path / "cache")).gettext("Hello") == "Hola"
+    po.write_text(THROWAWAY_PO.replace('msgstr "Hola"', 'msgstr "Buenas"'), encoding="utf-8")
+    assert Speech("es", messages=i18n.kept_messages(po, "es", tmp_path / "cache")).gettext("Hello") == "Buenas"
+
+
+def test_a_damaged_kept_catalog_or_a_cache_that_cannot_be_written_is_compiled_again(tmp_path: Path) -> None:
+    po = tmp_path / "es.po"
+    po.write_text(THROWAWAY_PO, encoding="utf-8")
+    i18n.kept_messages(po, "es", tmp_path / "cache")
+    [kept] = (tmp_path / "cache" / "catalogs").iterdir()
+    for damage in ('{"singular": ', '{"singular": [1, 2], "plural": 3}', '{"plural_expr": "n !!! 1"}'):
+        kept.write_text(damage, encoding="utf-8")
+        assert Speech("es", messages=i18n.kept_messages(po, "es", tmp_path / "cache")).gettext("Hello") == "Hola"
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would go\n")
+    assert Speech("es", messages=i18n.kept_messages(po, "es", blocked)).gettext("Hello") == "Hola"
+    assert blocked.read_text() == "a file where the cache folder would go\n"
+
+
 def test_english_records_nothing() -> None:
     assert speech_for("en").gettext("Anything at all") == "Anything at all"
     assert missing_translations() == {}

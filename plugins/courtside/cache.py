@@ -88,15 +88,20 @@ class ResultCache:
 
     def save(self) -> None:
         """Write this run's results (only this run's: files gone are forgotten), atomically."""
-        if self._new == self._old:
-            return
-        with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    json.dump({"format": FORMAT, "code": self.fingerprint.hex(), "results": self._new}, out)
-                os.replace(temporary, self.path)
-            finally:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
+        if self._new != self._old:
+            write_json(self.path, {"format": FORMAT, "code": self.fingerprint.hex(), "results": self._new})
+
+
+def write_json(path: Path, value: Any) -> None:
+    """`value` as JSON into `path`, whole or not at all (a reader never sees half a file); a
+    folder that cannot be made or written leaves no file: a cache is then only missed."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(value, out)
+            os.replace(temporary, path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)

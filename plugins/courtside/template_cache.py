@@ -31,6 +31,7 @@ from jinja2.bccache import Bucket
 
 from .cache import cache_dir
 
+
 class TemplateCache(FileSystemBytecodeCache):
     """Compiled templates in files, shared by every build of this user."""
 

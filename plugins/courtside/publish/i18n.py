@@ -2,8 +2,9 @@
 
 English is the source language: messages are written in English in the code and the
 templates, and `locale/<lang>/LC_MESSAGES/courtside.po` translates them. The .po files are
-compiled in memory the first time a language is used (no build step, no .mo files), with
-the plural rule of the catalog's own `Plural-Forms` header (Russian three forms, Arabic six).
+compiled the first time a language is used (no build step, no .mo files), with the plural
+rule of the catalog's own `Plural-Forms` header (Russian three forms, Arabic six), and kept
+compiled in the cache folder between builds (`kept_messages`).
 
 Templates receive `_`, `gettext`, `ngettext` and `speech` (see `Speech.jinja_globals`).
 Messages use named placeholders: `_("Your feedback is due on %(date)s", date=...)`;
@@ -17,6 +18,8 @@ The catalogs are managed with `make i18n-extract` (see `catalogs.py` and docs/la
 from __future__ import annotations
 
 import gettext as stdlib_gettext
+import hashlib
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +29,7 @@ from functools import cache, wraps
 from pathlib import Path
 from typing import Any
 
+import babel
 from babel import Locale
 from babel.dates import format_date, match_skeleton
 from babel.messages.plurals import get_plural
@@ -33,6 +37,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal, format_percent
 from markupsafe import Markup, escape
 
+from ..cache import cache_dir, write_json
 from ..core.languages import RIGHT_TO_LEFT as RTL
 
 SOURCE_LANGUAGE = "en"
@@ -107,13 +112,14 @@ class Messages:
     plural: dict[str, tuple[str, ...]] = field(default_factory=dict)
     plural_index: Callable[[int], int] = lambda n: int(n != 1)
     num_plurals: int = 2
+    plural_expr: str = "(n != 1)"  # the C expression `plural_index` was made from
 
 
 # Compile a .po file: translated, non-fuzzy entries only; plural rule from its header.
 def load_messages(path: Path, language: str) -> Messages:
     if not path.is_file():
         rule = get_plural(language)
-        return Messages(language, plural_index=stdlib_gettext.c2py(rule.plural_expr), num_plurals=rule.num_plurals)
+        return _messages(language, {}, {}, rule.plural_expr, rule.num_plurals)
     with path.open("rb") as po:
         catalog = read_po(po, locale=language, domain=DOMAIN, ignore_obsolete=True)
     singular: dict[str, str] = {}
@@ -127,19 +133,54 @@ def load_messages(path: Path, language: str) -> Messages:
                 plural[message.id[0]] = forms
         elif message.string:
             singular[message.id] = message.string
-    return Messages(
-        language,
-        singular,
-        plural,
-        plural_index=stdlib_gettext.c2py(catalog.plural_expr),
-        num_plurals=catalog.num_plurals,
-    )
+    return _messages(language, singular, plural, catalog.plural_expr, catalog.num_plurals)
+
+
+def _messages(
+    language: str, singular: dict[str, str], plural: dict[str, tuple[str, ...]], plural_expr: str, num_plurals: int
+) -> Messages:
+    return Messages(language, singular, plural, stdlib_gettext.c2py(plural_expr), num_plurals, plural_expr)
+
+
+def kept_messages(path: Path, language: str, root: Path | None = None) -> Messages:
+    """`load_messages(path, language)`, kept compiled in the cache folder between builds.
+
+    Reading the three .po files with Babel took about 50 ms of every build (a tenth of what
+    a build of 50 engagements costs beyond its floor; docs/performance.md); the kept JSON
+    reads in about 2 ms. It is named by a digest of the .po file's bytes, the language and
+    Babel's version, so an edited catalog is compiled again; a kept file that cannot be
+    read, or a cache folder that cannot be written, is only a catalog compiled as before.
+    """
+    try:
+        source = path.read_bytes()
+    except OSError:
+        return load_messages(path, language)
+    digest = hashlib.blake2b(source, digest_size=12, person=b"courtside-po")
+    digest.update(f"{language}\0{babel.__version__}".encode())
+    kept = (root or cache_dir()) / "catalogs" / f"{language}-{digest.hexdigest()}.json"
+    try:
+        data = json.loads(kept.read_bytes())
+        return _messages(
+            language,
+            {str(k): str(v) for k, v in data["singular"].items()},
+            {str(k): tuple(str(form) for form in v) for k, v in data["plural"].items()},
+            str(data["plural_expr"]),
+            int(data["num_plurals"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, SyntaxError):
+        pass  # not kept yet, or damaged: compiled again below
+    messages = load_messages(path, language)
+    write_json(kept, {
+        "singular": messages.singular, "plural": messages.plural,
+        "plural_expr": messages.plural_expr, "num_plurals": messages.num_plurals,
+    })  # fmt: skip
+    return messages
 
 
 @cache
 def _catalog(language: str, locale_dir: Path = LOCALE_DIR) -> Messages:
     """The compiled catalog of a language, read once per process."""
-    return load_messages(locale_dir / language / "LC_MESSAGES" / f"{DOMAIN}.po", language)
+    return kept_messages(locale_dir / language / "LC_MESSAGES" / f"{DOMAIN}.po", language)
 
 
 # Remember a message shown in English because `language` has no translation of it.
