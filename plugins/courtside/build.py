@@ -13,6 +13,7 @@ computed once.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -143,6 +144,13 @@ def build_engagements(
     """
     read = read_folder(folder, label)
     policies = read.policy_set()
+    if memo is None:
+        # A build is its process's one job (`mkdocs serve` passes a memo): what exists now
+        # (MkDocs, the theme, the imported modules, the policies) lives until the process
+        # ends, so the garbage collector need not walk it again. Each full collection walked
+        # all of it: 0.43 s in 4 collections of a build of 1,000 engagements, 0.05 s of 50.
+        # A forked worker shares it untouched (the advice of the `gc.freeze` documentation).
+        gc.freeze()
     histories = None
     if history is not None:
         from .history import prepare
