@@ -147,9 +147,9 @@ def build_engagements(
     if memo is None:
         # A build is its process's one job (`mkdocs serve` passes a memo): what exists now
         # (MkDocs, the theme, the imported modules, the policies) lives until the process
-        # ends, so the garbage collector need not walk it again. Each full collection walked
-        # all of it: 0.43 s in 4 collections of a build of 1,000 engagements, 0.05 s of 50.
-        # A forked worker shares it untouched (the advice of the `gc.freeze` documentation).
+        # ends, so the garbage collector need not walk it again: full collections took 0.43 s
+        # of a build of 1,000 engagements, 0.31 s with this (what the build makes is still
+        # walked). A forked worker shares it untouched (the `gc.freeze` documentation's advice).
         gc.freeze()
     histories = None
     if history is not None:
