@@ -175,6 +175,14 @@ def payment_day(pay: PaymentPlan, terms_days: int) -> tuple[date | None, bool]:
     return pay.expected_invoice_date + timedelta(days=terms_days), pay.stage is not None
 
 
+# Speed: remembered; stages repeat lists and both calendars say each one (1,000 generated
+# engagements: 4,662 lists, 1,303 different; babel took 0.063 s for them).
+@lru_cache(maxsize=4096)
+def _listed(items: tuple[str, ...], language: str) -> str:
+    """A stage's deliverables as one phrase of the language ("a, b and c"): Speech's locale."""
+    return format_list(list(items), locale=language)
+
+
 def _page_line(speech: Speech, page_url: str | None) -> str:
     """The description's last paragraph: the client page's link, when there is one."""
     if not page_url:
@@ -214,7 +222,7 @@ def client_events(snap: Snapshot, page_url: str | None = None) -> list[DueEvent]
     events = []
     for stage_plan, key, due, rev in _stage_dates(snap, revisions.stages):
         stage, day = stage_plan.stage, speech.date(due)
-        items = format_list(list(stage.deliverables), locale=speech.locale) if stage.deliverables else ""
+        items = _listed(tuple(stage.deliverables), speech.language) if stage.deliverables else ""
         if stage_plan.owner == "client":
             summary = speech.gettext("Due from you: %(stage)s (%(project)s)", stage=stage.name, project=project)
             text = speech.gettext("Your part of %(stage)s is due on %(date)s.", stage=stage.name, date=day)
@@ -314,7 +322,7 @@ def internal_events(snap: Snapshot, speech: Speech, page_url: str | None = None)
             summary = speech.gettext("We deliver to %(client)s: %(stage)s", **names)
             text = speech.gettext("We promised %(stage)s (%(project)s) to %(client)s by %(date)s.", **names)
         if stage.deliverables:
-            items = format_list(list(stage.deliverables), locale=speech.locale)
+            items = _listed(tuple(stage.deliverables), speech.language)
             text += " " + speech.gettext("Deliverables: %(items)s.", items=items)
         uid = event_uid(snap.id, "stage", key, studio, internal=True)
         events.append(DueEvent(uid, due, summary, text + link_line, rev, page_url))
@@ -414,22 +422,39 @@ def _head_lines(head: CalendarHead) -> list[str]:
     ]
 
 
+# Speed: the days and moments of events repeat (a calendar's events fall on a few hundred
+# days; every event of an engagement without history has one of a few revisions), so their
+# lines are made once per day and per moment; 40,000 `_day` calls were a fifth of `render`.
+@lru_cache(maxsize=4096)
+def _all_day_lines(day: date) -> tuple[str, str]:
+    """An all-day event's DTSTART and DTEND lines (it ends the next day)."""
+    return f"DTSTART;VALUE=DATE:{_day(day)}", f"DTEND;VALUE=DATE:{_day(day + timedelta(days=1))}"
+
+
+@lru_cache(maxsize=4096)
+def _stamp_lines(moment: datetime) -> tuple[str, str]:
+    """An event's DTSTAMP and LAST-MODIFIED lines: both the moment of its revision."""
+    stamp = _utc(moment)
+    return f"DTSTAMP:{stamp}", f"LAST-MODIFIED:{stamp}"
+
+
 def _event_lines(event: DueEvent, lines: list[str]) -> None:
     """Append one VEVENT (and its VALARM) to `lines`, folded, in icalendar's property order.
 
     Only lines with text of variable length can pass 75 octets; the others are never folded."""
-    stamp = _utc(event.revision.modified)
+    start, end = _all_day_lines(event.day)
+    stamp, modified = _stamp_lines(event.revision.modified)
     summary = _text(event.summary)
     lines += (
         "BEGIN:VEVENT",
         _fold(f"SUMMARY:{summary}"),
-        f"DTSTART;VALUE=DATE:{_day(event.day)}",
-        f"DTEND;VALUE=DATE:{_day(event.day + timedelta(days=1))}",
-        f"DTSTAMP:{stamp}",
+        start,
+        end,
+        stamp,
         _fold(f"UID:{_text(event.uid)}"),
         f"SEQUENCE:{event.revision.sequence}",
         _fold(f"DESCRIPTION:{_text(event.description)}"),
-        f"LAST-MODIFIED:{stamp}",
+        modified,
     )
     if event.tentative:
         lines.append("STATUS:TENTATIVE")
