@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .core.board import Board
     from .history import Histories
     from .publish.pages import ClientPage, PageWriter
+    from .publish.site_files import BoardParts
 
 PAGES_PER_PROCESS = 100
 """Engagements per worker process at the least: a fork costs about as much as a few pages."""
@@ -115,6 +116,7 @@ class Built:
     board: Board
     processes: int
     histories: Histories | None = None  # what was read of the history (None: not asked for)
+    board_parts: BoardParts | None = None  # each engagement's part of the board's files, made beside its page
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,7 @@ def build_engagements(
     memo: ServeMemo | None = None,
     signature: bytes = b"",
     history: HistoryOptions | None = None,
+    board_parts: Path | None = None,
 ) -> Built:
     """Every engagement of `folder` evaluated on `today`, merged; with a `writer` and a
     `stage`, the client page and calendar of each rendered into the stage.
@@ -145,8 +148,10 @@ def build_engagements(
     digest of everything else a page shows (the site, templates, options).
     `history`: read the git history of `folder` (what changed, calendar revisions, the last
     good version of an invalid file); None: no history, as in a folder outside git.
+    `board_parts`: a folder where each engagement's part of `board.json` and of the studio
+    calendar is made beside its page (publish/site_files.py `BoardParts`), for a board.
     """
-    arguments = (folder, label, today, writer, stage, options, jobs, memo, signature, history)
+    arguments = (folder, label, today, writer, stage, options, jobs, memo, signature, history, board_parts)
     if memo is not None:  # serving: the process lives on, its collector runs as usual
         return _build_engagements(*arguments)
     with _collector_paused():
@@ -184,10 +189,16 @@ def _build_engagements(
     memo: ServeMemo | None = None,
     signature: bytes = b"",
     history: HistoryOptions | None = None,
+    board_parts: Path | None = None,
 ) -> Built:
     """`build_engagements`, the collector aside."""
     read = read_folder(folder, label)
     policies = read.policy_set()
+    parts = None
+    if board_parts is not None and writer is not None:
+        from .publish.site_files import BoardParts
+
+        parts = BoardParts.made(board_parts, policies.policies.language)
     histories = None
     if history is not None:
         from .history import prepare
@@ -216,7 +227,7 @@ def _build_engagements(
         records: dict[str, dict] = {}
         done = []
         for count, source in enumerate(chunk, 1):
-            done.append(_evaluate_and_render(source, policies, today, writer, stage, options, histories, records))
+            done.append(_evaluate_and_render(source, policies, today, writer, stage, options, histories, records, parts))
             if count % COLLECT_EVERY == 0 and not gc.isenabled():
                 gc.collect(0)  # the last pages' garbage in cycles, the collector being paused
         return done, missing_translations(), records
@@ -245,7 +256,9 @@ def _build_engagements(
     results = [entry if isinstance(entry, Broken) else by_name[entry.name] for entry in read.entries]
     if histories is not None and history is not None and history.keep_last_good:
         results = [
-            _last_good(result, histories, today, writer, stage, options, files) if isinstance(result, Broken) else result
+            _last_good(result, histories, today, writer, stage, options, files, parts)
+            if isinstance(result, Broken)
+            else result
             for result in results
         ]
     if histories is not None:
@@ -255,7 +268,7 @@ def _build_engagements(
         _restage_shared_pages(read.sources, by_name, files, writer, stage, options)
     if memo is not None:
         memo.results = {name: Remembered(inputs[name], result, files[name]) for name, result in by_name.items()}
-    return Built(board, processes, histories)
+    return Built(board, processes, histories, parts)
 
 
 def _restage_shared_pages(
@@ -295,6 +308,7 @@ def _evaluate_and_render(
     options: PageOptions,
     histories: Histories | None = None,
     records: dict[str, dict] | None = None,
+    parts: BoardParts | None = None,
 ) -> tuple[Result, list[str]]:
     """The per-file work of a build: the pipeline, the engagement's story, then the page into
     the stage (its paths; `records` collects the versions evaluated for the history cache)."""
@@ -303,7 +317,7 @@ def _evaluate_and_render(
         result, computed = histories.story(result, Path(source.name).name)
         if records is not None and computed:
             records[result.id] = computed
-    written = _render(result, writer, stage, options)  # type: ignore[arg-type]
+    written = _render(result, writer, stage, options, parts)  # type: ignore[arg-type]
     if isinstance(result, Snapshot):
         # Every problem of this engagement is found and its page written: the line of each
         # field (about 2.6 KB an engagement) is not needed any more, only the share's. Kept,
@@ -313,8 +327,11 @@ def _evaluate_and_render(
     return result, written  # type: ignore[return-value]
 
 
-def _render(result: Result, writer: PageWriter | None, stage: Stage | None, options: PageOptions) -> list[str]:
-    """A result's client page and calendar into the stage; the paths written."""
+def _render(
+    result: Result, writer: PageWriter | None, stage: Stage | None, options: PageOptions, parts: BoardParts | None = None
+) -> list[str]:
+    """A result's client page and calendar into the stage (and its `parts` of the board's
+    files, for a valid engagement); the paths written."""
     if writer is None or stage is None:
         return []
     page = page_of(result, options)
@@ -322,6 +339,8 @@ def _render(result: Result, writer: PageWriter | None, stage: Stage | None, opti
         return []
     files = writer.render(page)
     stage.write(files)
+    if parts is not None and isinstance(result, Snapshot):
+        parts.write(result, page)
     return [path for path, _ in files]
 
 
@@ -333,10 +352,11 @@ def _last_good(
     stage: Stage | None,
     options: PageOptions,
     files: dict[str, list[str]],
+    parts: BoardParts | None = None,
 ) -> Result:
     """Keep-last-good: an invalid file published from its last valid commit, when there is one."""
     kept = histories.last_good(broken, Path(broken.file).name, today)
     if kept is None:
         return broken
-    files[broken.file] = _render(kept, writer, stage, options)
+    files[broken.file] = _render(kept, writer, stage, options, parts)
     return kept

@@ -34,6 +34,7 @@ from .core.problems import Invalid
 from .core.values import SHARE_PATTERN, Today, today_from
 from .options import OptionError, board_folder, client_folder, on_invalid_of
 from .publish.i18n import clear_missing, report_missing
+from .publish.site_files import BOARD_PARTS
 from .serve_cache import ServeCache, site_signature
 from .sources.git import CACHE_FOLDER
 from .stage import Stage
@@ -42,6 +43,7 @@ from .template_cache import keep_templates
 if TYPE_CHECKING:
     from .core.board import Board
     from .publish.pages import ClientPage, PageWriter
+    from .publish.site_files import BoardParts
 
 log = logging.getLogger("mkdocs.plugins.courtside")
 PACKAGE = Path(__file__).parent
@@ -65,6 +67,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
         self._pages: list[ClientPage] = []  # client pages of this build
         self._mails: list = []  # reminders due today and not yet sent, then those sent today
         self._stage: Stage | None = None
+        self._board_parts: BoardParts | None = None  # a build's parts of the board's files (site_files.py)
         self._memo: ServeMemo | None = None  # `mkdocs serve` only: results of earlier builds
         self._cache = ServeCache()  # `mkdocs serve` only: compiled templates, board.json texts
         self.on_invalid = "fail"  # or keep-last-good: `on_invalid`, COURTSIDE_ON_INVALID
@@ -142,10 +145,12 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
                 self._memo,
                 signature,
                 history,
+                self._stage.root / BOARD_PARTS if self.board_path is not None and not self.serving else None,
             )
         except BuildFailed as exc:
             raise PluginError(f"courtside: writing the client pages failed: {exc}") from None
         self.board = built.board
+        self._board_parts = built.board_parts
         if built.histories is not None:
             from .history import describe
 
@@ -329,7 +334,9 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
 
         assert self.board is not None and self._stage is not None and self.board_path is not None
         texts = self._cache.engagement_text if self.serving else None
-        stage_board_files(self._stage, self.board_path, self.board, self._pages, self._mails, texts, self.built_at)
+        stage_board_files(
+            self._stage, self.board_path, self.board, self._pages, self._mails, texts, self.built_at, self._board_parts
+        )
 
     # Serve: a hash of everything a client page shows besides its engagement (serve_cache.py).
     def _site_signature(self, config: MkDocsConfig) -> bytes:

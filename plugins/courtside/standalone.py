@@ -103,6 +103,7 @@ def build_site(options: SiteOptions, today: date) -> Written:
     from .publish.host_rules import HEADERS_FILE, headers_text
     from .publish.pages import PageWriter, root_from
     from .publish.site_files import (
+        BOARD_PARTS,
         CLIENT_INDEX,
         board_reminders,
         page_paths,
@@ -121,16 +122,20 @@ def build_site(options: SiteOptions, today: date) -> Written:
         env = template_env(options.custom_dir)
         writer = PageWriter(env, options.markdown_extensions, options.mdx_configs)
         page_options = PageOptions(options.client_dir, options.site_url, options.use_directory_urls)
+        parts = stage.root / BOARD_PARTS if options.board_path is not None else None
         built = build_engagements(
-            options.projects, options.label, today, writer, stage, page_options, options.jobs, history=options.history
-        )
+            options.projects, options.label, today, writer, stage, page_options, options.jobs,
+            history=options.history, board_parts=parts,
+        )  # fmt: skip
         board = built.board
         if board.problems:
             raise Invalid(board.problems)
         pages = published_pages(board, page_options)
         if options.board_path is not None:
             mails, _ = board_reminders(board, pages, options.projects, options.label)
-            folder = stage_board_files(stage, options.board_path, board, pages, mails, built_at=datetime.now(UTC))
+            folder = stage_board_files(
+                stage, options.board_path, board, pages, mails, built_at=datetime.now(UTC), parts=built.board_parts
+            )
             url = f"{options.board_path}/"
             root = root_from(url)
             links = {ident: f"{root}/{path}" for ident, path in page_paths(pages).items()}

@@ -41,7 +41,7 @@ import io
 import posixpath
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -334,14 +334,19 @@ def _internal_parts(
     board: Board, page_urls: dict[str, str | None] | None
 ) -> tuple[CalendarHead, Iterator[list[DueEvent]]]:
     """The studio calendar's head, and its events engagement by engagement (in id order)."""
+    speech, head, snapshots = _internal_plan(board)
+    urls = page_urls or {}
+    return head, (internal_events(snap, speech, urls.get(snap.id)) for snap in snapshots)
+
+
+def _internal_plan(board: Board) -> tuple[Speech, CalendarHead, list[Snapshot]]:
+    """The studio calendar's language, head and engagements in their order (by id)."""
     policies = board.policies
     speech = speech_for(policies.language)
-    urls = page_urls or {}
     name = speech.gettext("%(studio)s: every engagement", studio=policies.studio.name)
     description = speech.gettext("Every stage and payment of every engagement, as promised to the clients.")
-    snapshots = sorted(board.snapshots, key=lambda s: s.id)
     head = CalendarHead(name, description, policies.language)
-    return head, (internal_events(snap, speech, urls.get(snap.id)) for snap in snapshots)
+    return speech, head, sorted(board.snapshots, key=lambda s: s.id)
 
 
 # -- The files: written directly from the plain events -------------------------------------------
@@ -503,18 +508,34 @@ def internal_calendar_bytes(board: Board, page_urls: dict[str, str | None] | Non
     return out.getvalue()
 
 
-def write_internal_calendar(out: BinaryIO, board: Board, page_urls: dict[str, str | None] | None = None) -> None:
+def write_internal_calendar(
+    out: BinaryIO,
+    board: Board,
+    page_urls: dict[str, str | None] | None = None,
+    part: Callable[[Snapshot, str | None], bytes] | None = None,
+) -> None:
     """The studio's `calendar.ics` into `out`, one engagement at a time: the same bytes as
-    `render`, without holding every line of every engagement (150 MB at 10,000 engagements)."""
-    head, batches = _internal_parts(board, page_urls)
+    `render`, without holding every line of every engagement (150 MB at 10,000 engagements).
+
+    `part(snapshot, page_url)` may supply an engagement's part already made (a build makes
+    them beside its pages, publish/site_files.py `BoardParts`); by default it is made here.
+    """
+    speech, head, snapshots = _internal_plan(board)
+    urls = page_urls or {}
     out.write(("\r\n".join(_head_lines(head)) + "\r\n").encode("utf-8"))
-    for batch in batches:
-        lines: list[str] = []
-        for event in batch:
-            _event_lines(event, lines)
-        if lines:
-            out.write(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+    for snap in snapshots:
+        url = urls.get(snap.id)
+        out.write(part(snap, url) if part is not None else internal_calendar_part(snap, speech, url))
     out.write(b"END:VCALENDAR\r\n")
+
+
+def internal_calendar_part(snap: Snapshot, speech: Speech, page_url: str | None) -> bytes:
+    """One engagement's events in the studio's calendar, as its file holds them (no bytes
+    for an engagement without dates). `speech`: the studio's language (the policies')."""
+    lines: list[str] = []
+    for event in internal_events(snap, speech, page_url):
+        _event_lines(event, lines)
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8") if lines else b""
 
 
 # -- The same calendars as icalendar objects (built from the same plain events) ----------------
