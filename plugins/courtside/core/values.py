@@ -347,6 +347,7 @@ SHARE_MAX = 64
 """The longest share: a folder name of the site (file systems stop at 255 bytes), and 64
 random characters are far past guessing already."""
 SHARE_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+_SHARE_POSITION = {char: index for index, char in enumerate(SHARE_ALPHABET)}  # a dict: 46,000 lookups per 1,000 files
 SHARE_MIN_DISTINCT = 10
 """A random share of 20 characters has about 15 different ones: 10 or fewer is a pattern."""
 SHARE_MAX_RUN = 5
@@ -364,7 +365,7 @@ def guessable_share(share: str) -> str | None:
         return f"only {distinct} different character{'s' if distinct != 1 else ''}"
     run, longest, step = 1, 1, None
     for before, after in zip(share, share[1:], strict=False):
-        gap = SHARE_ALPHABET.index(after) - SHARE_ALPHABET.index(before)
+        gap = _SHARE_POSITION[after] - _SHARE_POSITION[before]
         if gap in (-1, 0, 1) and (run == 1 or gap == step):
             run, step = run + 1, gap
         else:
