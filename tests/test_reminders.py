@@ -295,6 +295,15 @@ def test_the_policy_merges_key_by_key_per_engagement():
     assert back is not None and back.payments.after == [2, 7, 14]
 
 
+def test_an_engagement_inherits_the_policy_unchanged():
+    # The policies' `reminders` reaches an engagement that does not set it (it was refused as
+    # "expected false (off), true (the defaults) or a mapping" before 0.2.0).
+    snap = loaded(ENGAGEMENT + "---\n")
+    policy = snap.terms.reminders
+    assert (policy.payments.before, policy.payments.after, policy.payments.on_due) == ([7, 1], [3, 10], True)
+    assert (policy.stages.before, policy.stages.after) == ([2], [1, 3, 5])
+
+
 @pytest.mark.parametrize(
     ("value", "field", "message"),
     [

@@ -290,6 +290,8 @@ def switch(example: str) -> Any:
     sets them; anything else is refused with `example` (a mapping the user could write)."""
 
     def parse(value: Any) -> Any:
+        if isinstance(value, BaseModel):  # inherited from the policies, already validated
+            return value
         if value is False:
             return None
         if value is True:

@@ -289,6 +289,8 @@ class WorkCalendar:
             cum.append(cum[-1] + self._mask[i])
         self._cum = tuple(cum)
         self._per_week = len(days)
+        # _reach[k]: the fewest weekdays from a Monday that hold k workdays (k <= per week).
+        self._reach = tuple(next(r for r in range(1, 8) if cum[r] >= k) for k in range(len(days) + 1))
         self._country = country
         self._subdivision = subdivision
         self._language = _resolve_language(country, None) if country else ""
@@ -404,6 +406,10 @@ class WorkCalendar:
         if n < 1:
             raise ValueError(f"n must be at least 1, not {n}")
 
+        if not self._plus and self._per_week:
+            found = self._add_without_open_days(d, o, n)
+            if found is not None:
+                return found
         lo = o  # invariant: fewer than n working days in (o, lo]
         step = 7 * (n // self._per_week + 1) if self._per_week else 7
         while True:
@@ -427,6 +433,31 @@ class WorkCalendar:
             else:
                 lo = mid
         return date.fromordinal(hi)
+
+    def _add_without_open_days(self, d: date, o: int, n: int) -> date | None:
+        """``add`` for a calendar with no open day off the workdays (most of them), computed
+        rather than searched: 1 to 3 steps where the search takes about 6 (`courtside check`
+        on 1,000 engagements makes 10,000 of them).
+
+        The answer is the first day ``x`` with ``weekdays(x) - days_off(x) >= target``. Days
+        off only push it later, so: the first ``x`` with enough weekdays counting the days off
+        up to ``o``, then again counting those up to that ``x``, until no new day off falls
+        before it. None when it passes LAST (``add`` then says so).
+        """
+        minus = self._load(d.year, d.year)
+        off = bisect_right(minus, o)
+        target = self._weekday_count(o) - off + n
+        per_week, reach = self._per_week, self._reach
+        while True:
+            weeks, rest = divmod(target + off - 1, per_week)
+            x = 7 * weeks + reach[rest + 1]  # the first day with target + off weekdays
+            if x > _LAST_ORD:
+                return None
+            minus = self._load(d.year, date.fromordinal(x).year)
+            now_off = bisect_right(minus, x)
+            if now_off == off:
+                return date.fromordinal(x)
+            off = now_off
 
     def sub(self, d: date, n: int) -> date:
         """The ``n``-th working day before ``d`` (``n >= 1``): ``add(sub(d, n), n) == d`` for a
