@@ -11,8 +11,6 @@ import json
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
-from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any, TextIO
 
 from ..core.board import Board, totals
@@ -177,7 +175,7 @@ def write_board_json(
     for its place (the serve cache keeps them); by default it is computed here.
     """
     links = links or {}
-    rest = indented_json(board_json(board, links, reminders, [], built_at))
+    rest = json.dumps(board_json(board, links, reminders, [], built_at), indent=2, ensure_ascii=False)
     head, tail = rest.split('\n  "engagements": []', 1)
     out.write(head + '\n  "engagements": [')
     for index, snap in enumerate(board.sorted()):
@@ -190,93 +188,4 @@ def write_board_json(
 
 def engagement_json_text(snap: Snapshot, link: str | None) -> str:
     """One engagement of board.json as text, indented for its place in the list."""
-    return indented_json(engagement_json(snap, link), 2)
-
-
-# -- Indented JSON, with CPython's C encoder -----------------------------------------------------
-# Speed: with `indent`, CPython's json falls back to its pure-Python encoder; the text of
-# 1,000 generated engagements took 0.150 s that way and takes 0.082 s here (best of 25, in
-# process; 0.110 s without the placeholders, 0.048 s for compact JSON).
-# Every container is written by one call of the C encoder, its item separator carrying the
-# newline and the indentation of its depth: a container of scalars whole; a dict holding
-# containers with each of them replaced by a placeholder, which is then replaced by that
-# container's own text. tests/test_board_json_text.py checks the bytes against
-# `json.dumps(indent=2, ensure_ascii=False)` over real engagements and hostile strings.
-
-_SCALARS = frozenset({str, int, float, bool, type(None)})
-"""The types whose JSON the C encoder writes the same with or without `indent`."""
-
-_HOLE = "\0courtside-container\0"
-"""A dict's container value, while the C encoder writes the dict's other items."""
-_HOLE_JSON = json.dumps(_HOLE)
-
-
-@lru_cache(maxsize=64)
-def _flat_encoder(depth: int) -> Callable[[Any], str]:
-    """The C encoder writing a container of scalars whose items sit at `depth` (compact but
-    for the newline and indentation before each item but the first)."""
-    separator = ",\n" + "  " * depth
-    if c_make_encoder is None:  # not CPython: the same text, without its speed
-        return json.JSONEncoder(ensure_ascii=False, separators=(separator, ": ")).encode
-    # Made once, not per call as `JSONEncoder.encode` does (that setup was half the time).
-    # The arguments: markers (None: no check for cycles), default, the string encoder,
-    # indent, key separator, item separator, sort_keys, skipkeys, allow_nan.
-    encode = c_make_encoder(
-        None, json.JSONEncoder().default, encode_basestring, None, ": ", separator, False, False, True
-    )
-    return lambda value: "".join(encode(value, 0))
-
-
-def indented_json(value: Any, depth: int = 0) -> str:
-    """`json.dumps(value, indent=2, ensure_ascii=False)` as it reads `depth` levels deep (every
-    line after the first indented by `2 * depth` more spaces), byte for byte."""
-    out: list[str] = []
-    _write_indented(value, depth, out)
-    return "".join(out)
-
-
-def _write_indented(value: Any, depth: int, out: list[str]) -> None:
-    """Append the indented JSON of `value`, at `depth`, to `out` (see `indented_json`)."""
-    is_dict = isinstance(value, dict)
-    if is_dict:
-        items = value.values()
-    elif isinstance(value, list | tuple):
-        items = value
-    else:
-        out.append(_flat_encoder(depth)(value))
-        return
-    if not items:
-        out.append("{}" if is_dict else "[]")
-        return
-    inner = "\n" + "  " * (depth + 1)
-    close = ("\n" + "  " * depth) + ("}" if is_dict else "]")
-    if _SCALARS.issuperset(map(type, items)):  # a container of scalars: its text is the C encoder's
-        text = _flat_encoder(depth + 1)(value)
-        out += (text[0], inner, text[1:-1], close)
-        return
-    if is_dict and all(isinstance(key, str) for key in value):
-        nested = [item for item in items if type(item) not in _SCALARS]
-        text = _flat_encoder(depth + 1)({k: v if type(v) in _SCALARS else _HOLE for k, v in value.items()})
-        pieces = text.split(_HOLE_JSON)
-        if len(pieces) == len(nested) + 1:  # else a key or value is the placeholder itself
-            out += ("{", inner, pieces[0][1:])
-            for item, piece in zip(nested, pieces[1:], strict=True):
-                _write_indented(item, depth + 1, out)
-                out.append(piece)
-            out[-1] = out[-1][:-1] + close
-            return
-    # Item by item: a list holding containers, a dict with keys that are not strings.
-    out.append("{" if is_dict else "[")
-    separator = inner
-    for key, item in value.items() if is_dict else enumerate(value):
-        out.append(separator)
-        if is_dict:
-            out += (_flat_encoder(0)(key if isinstance(key, str) else _key_text(key)), ": ")
-        _write_indented(item, depth + 1, out)
-        separator = "," + inner
-    out.append(close)
-
-
-def _key_text(key: Any) -> str:
-    """A dict key that is not a string, as the string json makes of it (int, float, bool, None)."""
-    return next(iter(json.loads(json.dumps({key: 0}))))
+    return json.dumps(engagement_json(snap, link), indent=2, ensure_ascii=False).replace("\n", "\n    ")
