@@ -47,7 +47,7 @@ def board_files(projects: Path, site: Path, jobs: int, parts: bool) -> tuple[byt
     stage = Stage(site)
     stage.reset()
     folder = stage.root / BOARD_PARTS if parts else None
-    built = build_engagements(projects, "projects", TODAY, writer(), stage, OPTIONS, jobs, board_parts=folder)
+    built = build_engagements(projects, "projects", TODAY, writer(), stage, OPTIONS, jobs, board_parts=parts)
     made = len(list(folder.iterdir())) if folder is not None else 0
     pages = published_pages(built.board, OPTIONS)
     board = stage_board_files(stage, "board", built.board, pages, [], built_at=BUILT_AT, parts=built.board_parts)

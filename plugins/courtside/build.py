@@ -142,7 +142,7 @@ def build_engagements(
     memo: ServeMemo | None = None,
     signature: bytes = b"",
     history: HistoryOptions | None = None,
-    board_parts: Path | None = None,
+    board_parts: bool = False,
 ) -> Built:
     """Every engagement of `folder` evaluated on `today`, merged; with a `writer` and a
     `stage`, the client page and calendar of each rendered into the stage.
@@ -152,18 +152,18 @@ def build_engagements(
     digest of everything else a page shows (the site, templates, options).
     `history`: read the git history of `folder` (what changed, calendar revisions, the last
     good version of an invalid file); None: no history, as in a folder outside git.
-    `board_parts`: a folder where each engagement's part of `board.json` and of the studio
-    calendar is made beside its page (publish/site_files.py `BoardParts`), for a board.
+    `board_parts`: make each engagement's part of `board.json` and of the studio calendar
+    beside its page, in the stage (publish/site_files.py `BoardParts`), for a board.
     """
     # Serving (a memo): the process lives on, its collector runs as usual.
     with _collector_paused(memo is None):
         read = read_folder(folder, label)
         policies = read.policy_set()
         parts = None
-        if board_parts is not None and writer is not None:
-            from .publish.site_files import BoardParts
+        if board_parts and writer is not None and stage is not None:
+            from .publish.site_files import BOARD_PARTS, BoardParts
 
-            parts = BoardParts.made(board_parts, policies.policies.language)
+            parts = BoardParts.made(stage.root / BOARD_PARTS, policies.policies.language)
         histories = None
         if history is not None:
             from .history import prepare
@@ -234,7 +234,6 @@ def build_engagements(
         if memo is not None:
             memo.results = {name: Remembered(inputs[name], result, files[name]) for name, result in by_name.items()}
         return Built(board, processes, histories, parts)
-
 
 
 @contextmanager

@@ -34,7 +34,6 @@ from .core.problems import Invalid
 from .core.values import SHARE_PATTERN, Today, today_from
 from .options import OptionError, board_folder, client_folder, on_invalid_of
 from .publish.i18n import clear_missing, report_missing
-from .publish.site_files import BOARD_PARTS
 from .serve_cache import ServeCache, site_signature
 from .sources.git import CACHE_FOLDER
 from .stage import Stage
@@ -145,7 +144,7 @@ class CourtsidePlugin(BasePlugin[CourtsideConfig]):
                 self._memo,
                 signature,
                 history,
-                self._stage.root / BOARD_PARTS if self.board_path is not None and not self.serving else None,
+                board_parts=self.board_path is not None and not self.serving,
             )
         except BuildFailed as exc:
             raise PluginError(f"courtside: writing the client pages failed: {exc}") from None

@@ -103,7 +103,6 @@ def build_site(options: SiteOptions, today: date) -> Written:
     from .publish.host_rules import HEADERS_FILE, headers_text
     from .publish.pages import PageWriter, root_from
     from .publish.site_files import (
-        BOARD_PARTS,
         CLIENT_INDEX,
         board_reminders,
         page_paths,
@@ -122,10 +121,9 @@ def build_site(options: SiteOptions, today: date) -> Written:
         env = template_env(options.custom_dir)
         writer = PageWriter(env, options.markdown_extensions, options.mdx_configs)
         page_options = PageOptions(options.client_dir, options.site_url, options.use_directory_urls)
-        parts = stage.root / BOARD_PARTS if options.board_path is not None else None
         built = build_engagements(
             options.projects, options.label, today, writer, stage, page_options, options.jobs,
-            history=options.history, board_parts=parts,
+            history=options.history, board_parts=options.board_path is not None,
         )  # fmt: skip
         board = built.board
         if board.problems:
