@@ -145,9 +145,8 @@ def _messages(
 def kept_messages(path: Path, language: str, root: Path | None = None) -> Messages:
     """`load_messages(path, language)`, kept compiled in the cache folder between builds.
 
-    Reading the three .po files with Babel took about 50 ms of every build (a tenth of what
-    a build of 50 engagements costs beyond its floor; docs/performance.md); the kept JSON
-    reads in about 2 ms. It is named by a digest of the .po file's bytes, the language and
+    Reading the three .po files with Babel took about 60 ms of every build; the kept JSON
+    files read in about 5 ms (docs/performance.md). It is named by a digest of the .po file's bytes, the language and
     Babel's version, so an edited catalog is compiled again; a kept file that cannot be
     read, or a cache folder that cannot be written, is only a catalog compiled as before.
     """
