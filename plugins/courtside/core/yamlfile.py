@@ -370,10 +370,14 @@ def _load(source: str, file: str, first: int, top_level: str) -> Located:
                 )
             )
         else:
-            top.firsts[text] = line
-            if top.record:
-                lines[_shared((*path, text))] = line
-            top.key, top.keep = text, True
+            accept(top, text, line)
+
+    def accept(top: _Frame, text: str, line: int) -> None:
+        """A new key of mapping `top`: its line recorded, its value to come kept."""
+        top.firsts[text] = line
+        if top.record:
+            lines[_shared((*top.path, text))] = line
+        top.key, top.keep = text, True
 
     try:
         while True:
@@ -388,11 +392,7 @@ def _load(source: str, file: str, first: int, top_level: str) -> Located:
                 if top is not None and top.is_map:
                     if top.key is _NOTHING:  # a key
                         if tag is None and text not in top.firsts and text not in _SPECIAL_KEYS:
-                            line = table[event.start_mark.line]
-                            top.firsts[text] = line
-                            if top.record:
-                                lines[_shared((*top.path, text))] = line
-                            top.key, top.keep = text, True
+                            accept(top, text, table[event.start_mark.line])
                         else:
                             key(top, event, table[event.start_mark.line])
                         continue
@@ -429,14 +429,7 @@ def _load(source: str, file: str, first: int, top_level: str) -> Located:
                     else:
                         problems.append(Problem(file, line, where, f"unsupported tag '{_tag_name(tag)}'"))
                         value = text
-                if top is None:
-                    root, root_line = value, table[event.start_mark.line]
-                elif not top.is_map:
-                    top.container.append(value)
-                else:
-                    if top.keep:
-                        top.container[top.key] = value
-                    top.key, top.keep = _NOTHING, True
+                add(value, table[event.start_mark.line])
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 line = table[event.start_mark.line]
                 if len(stack) >= MAX_DEPTH:
