@@ -42,17 +42,18 @@ def writer() -> PageWriter:
 
 
 # The board's two files of a build of `projects` into `site`: (board.json, calendar.ics),
-# and what the parts folder held just before they were joined.
-def board_files(projects: Path, site: Path, jobs: int, parts: bool) -> tuple[bytes, bytes, int]:
+# how many engagements' parts were made and how many files held them.
+def board_files(projects: Path, site: Path, jobs: int, parts: bool) -> tuple[bytes, bytes, int, int]:
     stage = Stage(site)
     stage.reset()
     folder = stage.root / BOARD_PARTS if parts else None
     built = build_engagements(projects, "projects", TODAY, writer(), stage, OPTIONS, jobs, board_parts=parts)
-    made = len(list(folder.iterdir())) if folder is not None else 0
+    files = len(list(folder.iterdir())) if folder is not None else 0
+    made = len(built.board_parts) if built.board_parts is not None else 0
     pages = published_pages(built.board, OPTIONS)
     board = stage_board_files(stage, "board", built.board, pages, [], built_at=BUILT_AT, parts=built.board_parts)
     assert folder is None or not folder.exists()  # joined, then removed: never published
-    return (board / "board.json").read_bytes(), (board / "calendar.ics").read_bytes(), made
+    return (board / "board.json").read_bytes(), (board / "calendar.ics").read_bytes(), made, files
 
 
 def test_parts_made_beside_the_pages_join_into_the_same_bytes(projects, tmp_path):
@@ -62,7 +63,8 @@ def test_parts_made_beside_the_pages_join_into_the_same_bytes(projects, tmp_path
     assert made_after[0].count(b'"id": ') == 40 and made_after[1].count(b"BEGIN:VEVENT") > 100
     assert beside_one[:2] == made_after[:2]
     assert beside_two[:2] == made_after[:2]
-    assert beside_one[2] == beside_two[2] == 2 * 40  # a .json and a .ics part per engagement
+    assert beside_one[2] == beside_two[2] == 40  # the parts of every engagement...
+    assert beside_one[3] == 1 and beside_two[3] == 2  # ...in one file per process
 
 
 def test_a_part_missing_or_made_for_another_link_is_made_again(projects, tmp_path):
@@ -75,13 +77,28 @@ def test_a_part_missing_or_made_for_another_link_is_made_again(projects, tmp_pat
     english, spanish = speech_for("en"), speech_for("es")
     assert parts.json_text(snap, page.url) == engagement_json_text(snap, page.url)  # none made yet
     parts.write(snap, page)
+    assert len(parts) == 1
     assert parts.json_text(snap, page.url) == engagement_json_text(snap, page.url)
     assert parts.calendar_part(snap, page.canonical_url) == internal_calendar_part(snap, spanish, page.canonical_url)
-    # Asked for with another link (the page written again elsewhere): not the part on disk.
-    for stale in (next(parts.folder.glob("*.json")), next(parts.folder.glob("*.ics"))):
-        stale.write_bytes(stale.read_bytes().replace(b"\n", b"\nSTALE", 1))
-    assert parts.json_text(snap, page.url) != engagement_json_text(snap, page.url)  # the part is what is read...
-    assert parts.json_text(snap, "c/other/") == engagement_json_text(snap, "c/other/")  # ...for its own link only
+    parts.close()
+    # The part on disk is what is read (changed here, at the same length)...
+    (kept,) = parts.folder.glob("*.parts")
+    made = kept.read_bytes()
+    kept.write_bytes(made.replace(b'"id": ', b'"ID": ', 1).replace(b"BEGIN:VEVENT", b"BEGIN:VEVENX", 1))
+    assert parts.json_text(snap, page.url) == engagement_json_text(snap, page.url).replace('"id": ', '"ID": ', 1)
+    assert b"VEVENX" in parts.calendar_part(snap, page.canonical_url)
+    # ...for its own link only: asked for with another (the page written again elsewhere), made again.
+    assert parts.json_text(snap, "c/other/") == engagement_json_text(snap, "c/other/")
     other = "https://studio.example/c/other/"
     assert parts.calendar_part(snap, other) == internal_calendar_part(snap, spanish, other)
     assert internal_calendar_part(snap, english, other) != internal_calendar_part(snap, spanish, other)
+    parts.close()
+    # A file cut short (a process that died while writing): its last part is made again.
+    kept.write_bytes(made[:-10])
+    assert parts.json_text(snap, page.url) == engagement_json_text(snap, page.url)  # whole, read
+    assert parts.calendar_part(snap, page.canonical_url) == internal_calendar_part(snap, spanish, page.canonical_url)
+    parts.close()
+    kept.write_bytes(made[:5])  # not even its first line
+    assert len(parts) == 0
+    assert parts.json_text(snap, page.url) == engagement_json_text(snap, page.url)
+    parts.close()
