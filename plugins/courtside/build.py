@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from .core.pipeline import Broken, PolicySet, Source, combine, evaluate
 from .core.snapshot import Snapshot
+from .holiday_tables import kept_holiday_tables
 from .parallel import jobs_for, map_chunks, pickle_by_fields
 from .publish.i18n import missing_translations, record_missing
 from .sources.folder import read_folder
@@ -156,7 +157,7 @@ def build_engagements(
     beside its page, in the stage (publish/site_files.py `BoardParts`), for a board.
     """
     # Serving (a memo): the process lives on, its collector runs as usual.
-    with _collector_paused(memo is None):
+    with _collector_paused(memo is None), kept_holiday_tables() as tables:
         read = read_folder(folder, label)
         policies = read.policy_set()
         parts = None
@@ -188,14 +189,14 @@ def build_engagements(
                 if name not in files:
                     stage.discard(remembered.files)
 
-        def work(chunk: Sequence[Source]) -> tuple[list[tuple[Result, list[str]]], dict[str, list[str]], dict[str, dict]]:
+        def work(chunk: Sequence[Source]) -> tuple[list[tuple[Result, list[str]]], dict[str, list[str]], dict[str, dict], dict]:
             records: dict[str, dict] = {}
             done = []
             for count, source in enumerate(chunk, 1):
                 done.append(_evaluate_and_render(source, policies, today, writer, stage, options, histories, records, parts))
                 if count % COLLECT_EVERY == 0 and not gc.isenabled():
                     gc.collect(0)  # the last pages' garbage in cycles, the collector being paused
-            return done, missing_translations(), records
+            return done, missing_translations(), records, tables.taken()
 
         # An explicit number of jobs is taken as it is (one file each at the least); by default,
         # one per CPU with PAGES_PER_PROCESS files each.
@@ -210,8 +211,9 @@ def build_engagements(
             remote = exc.__cause__  # the worker's traceback, as text (concurrent.futures)
             raise BuildFailed(f"a worker process failed: {type(exc).__name__}: {exc}\n{remote or ''}".rstrip()) from None
         done_so_far = 0
-        for results, missed, records in chunks:
+        for results, missed, records, asked in chunks:
             record_missing(missed)
+            tables.add(asked)
             if histories is not None:
                 for ident, computed in records.items():
                     histories.cached.setdefault(ident, {}).update(computed)

@@ -21,7 +21,6 @@ import hashlib
 import importlib.util
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +94,8 @@ class ResultCache:
 def write_json(path: Path, value: Any) -> None:
     """`value` as JSON into `path`, whole or not at all (a reader never sees half a file); a
     folder that cannot be made or written leaves no file: a cache is then only missed."""
+    import tempfile  # here: a run that writes nothing does not import it
+
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")

@@ -97,17 +97,23 @@ def _check(read, to_do: list, today: date, jobs: int) -> tuple[list[Problem], di
     from ..core import schedule  # noqa: F401 - imported once, before the workers fork
     from ..core.pipeline import check
     from ..core.validate import calendar_of
+    from ..holiday_tables import kept_holiday_tables
     from ..parallel import jobs_for, map_chunks
 
-    policies = read.policy_set()
-    processes = jobs_for(len(to_do), jobs, CHECK_AT_LEAST)
-    if processes > 1:
-        # The holidays package's country modules, imported once; a calendar it refuses is
-        # each engagement's problem.
-        with suppress(ValueError):
-            calendar_of(policies.policies)
-    chunks = map_chunks(lambda chunk: [check(source, policies, today) for source in chunk], to_do, processes)
-    results = [result for chunk in chunks for result in chunk]
+    with kept_holiday_tables() as tables:
+        policies = read.policy_set()
+        processes = jobs_for(len(to_do), jobs, CHECK_AT_LEAST)
+        if processes > 1:
+            # The holidays package's country modules, imported once; a calendar it refuses is
+            # each engagement's problem.
+            with suppress(ValueError):
+                calendar_of(policies.policies)
+        results = []
+        for checked, asked in map_chunks(
+            lambda chunk: ([check(source, policies, today) for source in chunk], tables.taken()), to_do, processes
+        ):
+            results += checked
+            tables.add(asked)
     return list(policies.problems), {source.name: result for source, result in zip(to_do, results, strict=True)}
 
 
