@@ -303,25 +303,28 @@ def test_map_chunks_gives_every_item_once_in_order_from_several_processes():
 
 
 def test_a_worker_sends_objects_held_before_the_fork_by_reference():
-    same, count, processes = in_a_new_process(
+    same, equal, count, processes = in_a_new_process(
         """
         import json, os, time
+        from types import SimpleNamespace
         from courtside.parallel import map_chunks
 
-        shared = {"policy": ["a list", "held before the fork"]}
+        shared = {"policy": SimpleNamespace(name="held before the fork", days=["mon", "tue"])}
 
         def work(chunk):
             time.sleep(0.05)  # so that the worker takes some of the chunks
-            return [(os.getpid(), shared["policy"], ["made", "in", "the", "work"]) for _ in chunk]
+            return [(os.getpid(), shared["policy"], shared["policy"].days, ["made", "in", "the", "work"]) for _ in chunk]
 
         results = map_chunks(work, list(range(40)), 2, shared=[shared])
         rows = [row for chunk in results for row in chunk]
         print(json.dumps([
-            all(policy is shared["policy"] for _, policy, _ in rows), len(rows), len({pid for pid, _, _ in rows})
+            all(policy is shared["policy"] for _, policy, _, _ in rows),
+            all(days == ["mon", "tue"] for _, _, days, _ in rows),  # a list: the same values (a copy from a worker)
+            len(rows), len({pid for pid, _, _, _ in rows})
         ]))
         """
     )
-    assert (same, count, processes) == (True, 40, 2)
+    assert (same, equal, count, processes) == (True, True, 40, 2)
 
 
 def test_map_chunks_in_this_process_for_one_job_or_one_item():
