@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from .core.pipeline import Broken, PolicySet, Source, combine, evaluate
 from .core.snapshot import Snapshot
-from .holiday_tables import kept_holiday_tables
+from .kept_answers import kept_answers
 from .parallel import jobs_for, map_chunks, pickle_by_fields
 from .publish.i18n import missing_translations, record_missing
 from .sources.folder import read_folder
@@ -157,7 +157,7 @@ def build_engagements(
     beside its page, in the stage (publish/site_files.py `BoardParts`), for a board.
     """
     # Serving (a memo): the process lives on, its collector runs as usual.
-    with _collector_paused(memo is None), kept_holiday_tables() as tables:
+    with _collector_paused(memo is None), kept_answers() as answers:
         read = read_folder(folder, label)
         policies = read.policy_set()
         parts = None
@@ -196,7 +196,7 @@ def build_engagements(
                 done.append(_evaluate_and_render(source, policies, today, writer, stage, options, histories, records, parts))
                 if count % COLLECT_EVERY == 0 and not gc.isenabled():
                     gc.collect(0)  # the last pages' garbage in cycles, the collector being paused
-            return done, missing_translations(), records, tables.taken()
+            return done, missing_translations(), records, answers.taken()
 
         # An explicit number of jobs is taken as it is (one file each at the least); by default,
         # one per CPU with PAGES_PER_PROCESS files each.
@@ -213,7 +213,7 @@ def build_engagements(
         done_so_far = 0
         for results, missed, records, asked in chunks:
             record_missing(missed)
-            tables.add(asked)
+            answers.add(asked)
             if histories is not None:
                 for ident, computed in records.items():
                     histories.cached.setdefault(ident, {}).update(computed)

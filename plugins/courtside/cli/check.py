@@ -97,10 +97,10 @@ def _check(read, to_do: list, today: date, jobs: int) -> tuple[list[Problem], di
     from ..core import schedule  # noqa: F401 - imported once, before the workers fork
     from ..core.pipeline import check
     from ..core.validate import calendar_of
-    from ..holiday_tables import kept_holiday_tables
+    from ..kept_answers import kept_answers
     from ..parallel import jobs_for, map_chunks
 
-    with kept_holiday_tables() as tables:
+    with kept_answers() as answers:
         policies = read.policy_set()
         processes = jobs_for(len(to_do), jobs, CHECK_AT_LEAST)
         if processes > 1:
@@ -110,10 +110,10 @@ def _check(read, to_do: list, today: date, jobs: int) -> tuple[list[Problem], di
                 calendar_of(policies.policies)
         results = []
         for checked, asked in map_chunks(
-            lambda chunk: ([check(source, policies, today) for source in chunk], tables.taken()), to_do, processes
+            lambda chunk: ([check(source, policies, today) for source in chunk], answers.taken()), to_do, processes
         ):
             results += checked
-            tables.add(asked)
+            answers.add(asked)
     return list(policies.problems), {source.name: result for source, result in zip(to_do, results, strict=True)}
 
 

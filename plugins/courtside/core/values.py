@@ -9,6 +9,7 @@ imported here.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import unicodedata
@@ -19,6 +20,7 @@ from difflib import get_close_matches
 from functools import cache, lru_cache
 from typing import Any
 
+from .answers import keep, kept
 from .languages import LANGUAGES
 from .problems import printable
 from .workcal import FIRST, LAST
@@ -506,17 +508,25 @@ def _email(text: str) -> str:
 
     email-validator rather than `email.headerregistry`: the standard library accepts
     `x@y.example?bcc=z` (`?` and `=` are atext in a domain's dot-atom), which is exactly the
-    address that must be refused. Imported here, when an address is first read.
+    address that must be refused. Imported here, when an address is first read that the kept
+    answers (`answers.py`) do not already hold as valid and written in its normal form: they
+    hold a digest of each such address, never the address itself.
     """
-    from email_validator import EmailNotValidError, validate_email
-
     if _REFUSED.search(text):
         raise BadValue(f"{EMAIL_EXPECTED}, got {shown(text)}")
+    key = hashlib.blake2b(text.encode("utf-8"), digest_size=16, person=b"courtside-mail").hexdigest()
+    if kept("address", key) is True:
+        return text
+    from email_validator import EmailNotValidError, validate_email
+
     try:
-        return validate_email(text, check_deliverability=False).normalized
+        normalized = validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError as exc:
         reason = str(exc).rstrip(".")
         raise BadValue(f"{EMAIL_EXPECTED}, got {shown(text)}: {reason[:1].lower()}{reason[1:]}") from None
+    if normalized == text:
+        keep("address", key, True)
+    return normalized
 
 
 def parse_phone(value: Any) -> str:

@@ -24,10 +24,9 @@ Why it is built the way it is:
   module level per (country, subdivision, year, language) so every calendar in
   the process shares them.
 * What the package answers (its country codes, a country's languages, whether it
-  knows a subdivision, a year's holidays) can be kept between runs: an edge hands
-  this module tables to read first and to add to (``use_kept_tables``;
-  ``courtside/holiday_tables.py`` keeps them in the cache folder), and a process
-  whose answers are all there never imports the package.
+  knows a subdivision, a year's holidays) can be kept between runs (``answers.py``;
+  ``courtside/kept_answers.py`` keeps them in the cache folder): a process whose
+  answers are all there never imports the package.
 * Holiday names are always requested in an explicit language: left to itself the
   ``holidays`` package picks the language from the environment (``LANG`` and
   friends), and the same site must build the same way on every machine.
@@ -43,11 +42,13 @@ import sys
 import threading
 import warnings
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from functools import cache, lru_cache
 from types import MappingProxyType, ModuleType
-from typing import Any, Protocol
+from typing import Any
+
+from .answers import answer
 
 __all__ = [
     "FIRST",
@@ -95,40 +96,6 @@ def _ord(d: object, what: str = "date") -> int:
 
 
 # --- The holidays package, wrapped -------------------------------------------
-
-
-class KeptTables(Protocol):
-    """The package's answers from earlier runs, as JSON values by kind and key."""
-
-    def get(self, kind: str, key: str) -> Any: ...
-
-    def put(self, kind: str, key: str, value: Any) -> None: ...
-
-
-_tables: KeptTables | None = None
-
-
-def use_kept_tables(tables: KeptTables | None) -> None:
-    """Ask `tables` before the package, and put its new answers there (None: the package only).
-
-    Each answer is still remembered in the process as before; the tables only spare a new
-    process the package's first answers: importing a country's module and reading its
-    translations is about 10 to 20 ms a country, repeated in every process.
-    """
-    global _tables
-    _tables = tables
-
-
-def _answer(kind: str, key: str, ask: Callable[[], Any]) -> Any:
-    """The package's answer (a JSON value) from the kept tables if they have it, else asked."""
-    tables = _tables
-    if tables is None:
-        return ask()
-    found = tables.get(kind, key)
-    if found is None:
-        found = ask()
-        tables.put(kind, key, found)
-    return found
 
 
 @cache
@@ -188,7 +155,7 @@ def _country_codes() -> frozenset[str]:
 
         return sorted(EntityLoader.get_country_codes(include_aliases=True))
 
-    return frozenset(_answer("countries", "", ask))
+    return frozenset(answer("countries", "", ask))
 
 
 def country_supported(code: str) -> bool:
@@ -226,7 +193,7 @@ def subdivision_supported(country: str, subdivision: str) -> bool:
             return False
         return True
 
-    return bool(_answer("subdivision", repr((country, subdivision)), ask))
+    return bool(answer("subdivision", repr((country, subdivision)), ask))
 
 
 @cache
@@ -238,7 +205,7 @@ def _languages(country: str) -> tuple[str, tuple[str, ...]]:
         default = entity.default_language or "en_US"
         return [default, list(entity.supported_languages or (default,))]
 
-    default, supported = _answer("languages", country, ask)
+    default, supported = answer("languages", country, ask)
     return default, tuple(supported)
 
 
@@ -286,7 +253,7 @@ def _year_holidays(country: str, subdivision: str | None, year: int, language: s
         return [[d.isoformat(), name] for d, name in sorted(found.items()) if d.year == year]
 
     key = repr((country, subdivision, year, language))
-    return MappingProxyType({date.fromisoformat(day): name for day, name in _answer("year", key, ask)})
+    return MappingProxyType({date.fromisoformat(day): name for day, name in answer("year", key, ask)})
 
 
 # --- The calendar -------------------------------------------------------------

@@ -1,7 +1,8 @@
-"""The holidays package's answers kept in the cache folder (holiday_tables.py): a later
-process answers the same from the tables without importing the package; a damaged file, or
-one another code made, is asked again; the answers a check's worker process asked reach
-the file; a cache folder that cannot be written changes nothing but speed."""
+"""The answers of the holidays package and email-validator kept in the cache folder
+(kept_answers.py): a later process answers the same from them without importing either
+library, and keeps digests of addresses, not addresses; a damaged file, or one another code
+made, is asked again; the answers a check's or build's worker process asked reach the file;
+a cache folder that cannot be written changes nothing but speed."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from courtside.holiday_tables import FILE, HolidayTables
+from courtside.kept_answers import FILE, KeptAnswers
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # `benchmarks` is a top-level folder of the repository, not installed
@@ -28,7 +29,8 @@ import json, sys
 from datetime import date
 from pathlib import Path
 from courtside.core.workcal import calendar_for, country_supported, subdivision_supported
-from courtside.holiday_tables import kept_holiday_tables
+from courtside.core.values import BadValue, parse_email
+from courtside.kept_answers import kept_answers
 
 def answers():
     spain = calendar_for(country="ES")
@@ -42,29 +44,38 @@ def answers():
         "between": [c.between(date(2026, 1, 1), date(2026, 12, 31)) for c in (spain, california, saudi)],
         "known": [country_supported("ES"), country_supported("XX"), subdivision_supported("US", "CA"),
                   subdivision_supported("US", "ZZ")],
+        "addresses": [parse_email(a) for a in ("ana@studio.example", "josé@café.example")],
+        # Not kept (not written in its normal form, or refused): asked every time.
+        "others": [parse_email("Ana@Studio.Example"), *map(refused, ("x@y.example?bcc=z", "no-at-sign", "a@localhost"))]
+        if sys.argv[2] == "all" else [],
     }
 
+def refused(address):
+    try:
+        parse_email(address)
+    except BadValue as exc:
+        return str(exc)
+
 if sys.argv[1]:
-    with kept_holiday_tables(Path(sys.argv[1])):
+    with kept_answers(Path(sys.argv[1])):
         found = answers()
 else:
     found = answers()
-print(json.dumps({"answers": found, "imported": "holidays" in sys.modules}, default=str))
+print(json.dumps({"answers": found, "imported": "holidays" in sys.modules, "validator": "email_validator" in sys.modules}, default=str))
 """
 
 
-def ask(tables: Path | str) -> dict:
+def ask(tables: Path | str, addresses: str = "all") -> dict:
     env = {**os.environ, "PYTHONPATH": str(REPO / "plugins")}
-    done = subprocess.run(
-        [sys.executable, "-c", ASK, str(tables)], capture_output=True, text=True, env=env, check=True
-    )
-    return json.loads(done.stdout)
+    run = [sys.executable, "-c", ASK, str(tables), addresses]
+    return json.loads(subprocess.run(run, capture_output=True, text=True, env=env, check=True).stdout)
 
 
 def test_a_later_process_answers_the_same_from_the_tables_without_the_package(tmp_path):
-    package = ask("")  # no tables: the package itself
+    package = ask("")  # no tables: the libraries themselves
     first = ask(tmp_path)
-    kept = json.loads((tmp_path / FILE).read_text(encoding="utf-8"))["tables"]
+    text = (tmp_path / FILE).read_text(encoding="utf-8")
+    kept = json.loads(text)["answers"]
     later = ask(tmp_path)
     assert package["imported"] and first["imported"] and not later["imported"]
     assert first["answers"] == later["answers"] == package["answers"]
@@ -72,10 +83,15 @@ def test_a_later_process_answers_the_same_from_the_tables_without_the_package(tm
     assert ["2026-03-31", "Cesar Chavez Day"] in package["answers"]["california"]
     assert package["answers"]["known"] == [True, False, True, False]
     assert package["answers"]["added"] == ["2027-01-05", "2027-01-05", "2026-12-31"]  # 10 working days on
-    assert set(kept) == {"countries", "languages", "subdivision", "year"}
+    assert set(kept) == {"countries", "languages", "subdivision", "year", "address"}
+    # Addresses valid as written are kept as digests, never as text; the others are asked again.
+    assert package["answers"]["addresses"] == ["ana@studio.example", "josé@café.example"]
+    assert package["answers"]["others"][0] == "Ana@studio.example" and all(package["answers"]["others"][1:])
+    assert len(kept["address"]) == 2 and "studio.example" not in text.lower() and "café" not in text
+    assert later["validator"] and ask(tmp_path, "kept")["validator"] is False  # all kept: not imported
     assert (
-        json.loads((tmp_path / FILE).read_text(encoding="utf-8"))["tables"] == kept
-    )  # nothing new: not written again
+        json.loads((tmp_path / FILE).read_text(encoding="utf-8"))["answers"] == kept
+    )  # nothing new: not written
 
 
 @pytest.mark.parametrize("damage", ["cut", "other code", "not tables"])
@@ -86,11 +102,11 @@ def test_a_damaged_file_or_another_codes_is_asked_again(tmp_path, damage):
     if damage == "cut":
         path.write_text(path.read_text(encoding="utf-8")[:500], encoding="utf-8")
     elif damage == "other code":
-        data["tables"]["year"] = {key: [["2026-01-02", "Made up"]] for key in data["tables"]["year"]}
+        data["answers"]["year"] = {key: [["2026-01-02", "Made up"]] for key in data["answers"]["year"]}
         data["code"] = "0" * 32
         path.write_text(json.dumps(data), encoding="utf-8")
     else:
-        path.write_text(json.dumps({**data, "tables": ["not", "tables"]}), encoding="utf-8")
+        path.write_text(json.dumps({**data, "answers": ["not", "answers"]}), encoding="utf-8")
     again = ask(tmp_path)
     assert again["imported"] and again["answers"] == ask("")["answers"]
     assert "Made up" not in path.read_text(encoding="utf-8")  # written afresh
@@ -135,7 +151,7 @@ def test_the_answers_a_checks_workers_asked_reach_the_file(tmp_path):
         ]
         done = subprocess.run(run, capture_output=True, text=True, env=env, check=True)
         said[jobs] = done.stdout + done.stderr
-        tables[jobs] = json.loads((cache / FILE).read_text(encoding="utf-8"))["tables"]
+        tables[jobs] = json.loads((cache / FILE).read_text(encoding="utf-8"))["answers"]
     # The worker's answers are in the file (New Zealand's holidays: only the worker checked
     # the file that uses them), as they are when one process checks every file.
     assert new_zealand(tables[2]) and new_zealand(tables[2]) == new_zealand(tables[1])
@@ -163,7 +179,7 @@ def test_the_answers_a_builds_workers_asked_reach_the_file(tmp_path):
         said[run] = json.loads(
             subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout
         )
-        tables[run] = json.loads((cache / FILE).read_text(encoding="utf-8"))["tables"]
+        tables[run] = json.loads((cache / FILE).read_text(encoding="utf-8"))["answers"]
     assert new_zealand(tables[1]) and new_zealand(tables[1]) == new_zealand(tables[0])
     assert said[0]["imported"] and said[1]["imported"]
     assert said[0]["valid"] == said[2]["valid"] == 121 and said[2]["processes"] == 2
@@ -173,7 +189,7 @@ def test_a_cache_folder_that_cannot_be_written_changes_nothing(tmp_path):
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder", encoding="utf-8")
     assert ask(blocked / "cache")["answers"] == ask("")["answers"]
-    tables = HolidayTables(blocked / "cache" / FILE)
-    tables.put("year", "k", [])
-    tables.save()  # no error, no file
+    answers = KeptAnswers(blocked / "cache" / FILE)
+    answers.put("year", "k", [])
+    answers.save()  # no error, no file
     assert blocked.read_text(encoding="utf-8") == "not a folder"
