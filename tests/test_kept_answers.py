@@ -193,3 +193,22 @@ def test_a_cache_folder_that_cannot_be_written_changes_nothing(tmp_path):
     answers.put("year", "k", [])
     answers.save()  # no error, no file
     assert blocked.read_text(encoding="utf-8") == "not a folder"
+
+
+@pytest.mark.parametrize("library", ["holidays", "email_validator"])
+def test_a_new_version_of_either_library_is_a_new_fingerprint(tmp_path, library):
+    import importlib.util
+
+    from courtside import cache
+
+    assert library in cache.LIBRARIES
+    before = cache.code_fingerprint()
+    (tmp_path / "version.py").write_text('__version__ = "99.0"\n', encoding="utf-8")
+    moved = importlib.util.spec_from_file_location(library, tmp_path / "__init__.py")
+    real = importlib.util.find_spec
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            cache.importlib.util, "find_spec", lambda name: moved if name == library else real(name)
+        )
+        after = cache.code_fingerprint()
+    assert after != before and cache.code_fingerprint() == before

@@ -3,7 +3,8 @@
 A pre-commit hook checks the whole projects folder on every commit, though a commit changes
 one file or two: like ruff's or mypy's cache, each file's result is kept under a digest of
 everything it depends on (the file's bytes and name, the policies' bytes, `today`,
-Courtside's own code and the `holidays` package's version), so a file whose inputs did not
+Courtside's own code and the versions of the `holidays` package and email-validator, whose
+answers a result holds), so a file whose inputs did not
 change is not parsed, validated or computed again, and a run where nothing changed imports
 neither pydantic nor the holidays package. Any change to an input is a new digest: a result
 is never reused for other inputs.
@@ -38,19 +39,25 @@ def cache_dir(environ: dict[str, str] | os._Environ[str] = os.environ) -> Path:
     return Path.home() / ".cache" / "courtside"
 
 
+LIBRARIES = ("holidays", "email_validator")
+"""The libraries whose answers a result holds (which days are holidays, which addresses are
+valid): a new version of either is a new fingerprint."""
+
+
 def code_fingerprint() -> bytes:
-    """Courtside's version and the state of its code, and the holidays package's version:
-    what a result depends on besides its inputs (a change in development counts too)."""
+    """Courtside's version and the state of its code, and the versions of `LIBRARIES`: what a
+    result depends on besides its inputs (a change in development counts too)."""
     digest = hashlib.blake2b(__version__.encode(), digest_size=16)
     package = Path(__file__).parent
     for path in sorted([*package.glob("*.py"), *package.glob("*/*.py")]):
         info = path.stat()
         digest.update(f"{path.relative_to(package)}:{info.st_size}:{info.st_mtime_ns}\n".encode())
-    spec = importlib.util.find_spec("holidays")  # found, not imported
-    if spec is not None and spec.origin:
-        version = Path(spec.origin).with_name("version.py")
-        with contextlib.suppress(OSError):
-            digest.update(version.read_bytes())
+    for library in LIBRARIES:
+        spec = importlib.util.find_spec(library)  # found, not imported
+        if spec is not None and spec.origin:
+            version = Path(spec.origin).with_name("version.py")
+            with contextlib.suppress(OSError):
+                digest.update(library.encode() + b"\0" + version.read_bytes())
     return digest.digest()
 
 

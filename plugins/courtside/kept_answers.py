@@ -11,8 +11,8 @@ found valid as written, never an address). Kept here, a later run reads it in a 
 milliseconds and, when every answer is there, imports neither library.
 
 One file, `answers.json` in the cache folder (`cache.cache_dir()`, never in the repository),
-for the exact code that made it (`cache.code_fingerprint`: Courtside's code and the holidays
-package's version, with email-validator's); another code starts it afresh. Written whole and
+for the exact code that made it (`cache.code_fingerprint`: Courtside's code and both
+libraries' versions); another code starts it afresh. Written whole and
 atomically, only when a run asked something new; a file that cannot be read or written is no
 store at all, and the libraries are asked as before. A build's or check's worker processes
 send back what they asked (`taken`), which the parent adds (`add`) and saves once.
@@ -21,8 +21,6 @@ send back what they asked (`taken`), which the parent adds (`add`) and saves onc
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import importlib.util
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,23 +36,12 @@ FORMAT = 1
 Answers = dict[str, dict[str, Any]]  # kind -> key -> the library's answer
 
 
-def _fingerprint() -> str:
-    """Courtside's code and the holidays package's version (`code_fingerprint`), and
-    email-validator's version, read without importing it."""
-    digest = hashlib.blake2b(code_fingerprint(), digest_size=16)
-    spec = importlib.util.find_spec("email_validator")
-    if spec is not None and spec.origin:
-        with contextlib.suppress(OSError):
-            digest.update(Path(spec.origin).with_name("version.py").read_bytes())
-    return digest.hexdigest()
-
-
 class KeptAnswers:
     """The answers read from `path` (None: kept in memory only), and those added since."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self.code = _fingerprint()
+        self.code = code_fingerprint().hex()
         self._kept: Answers = {}
         self._new: Answers = {}
         self._unsent: Answers = {}

@@ -130,11 +130,9 @@ def _merged(entries: list, known: dict[str, object], policies_problems: list[Pro
 
 
 def _cache_of(folder: Path, use_cache: bool):
-    if not use_cache:  # `--no-cache` does not import it (hashlib, tempfile: 5-10 ms)
-        return None
     from ..cache import ResultCache
 
-    return ResultCache(folder, "check")
+    return ResultCache(folder, "check") if use_cache else None
 
 
 def vars_of(problem: Problem) -> tuple:
