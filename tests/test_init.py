@@ -156,6 +156,13 @@ def test_the_publish_job_runs_every_morning_in_the_studios_time_zone(
     assert build["env"] == {"TZ": "America/Los_Angeles"}  # the build's `today` is the studio's day
     runs = [step["run"] for step in build["steps"] if "run" in step]
     assert runs == ["pip install -r requirements.txt", "courtside check", "mkdocs build --strict"]
+    # It keeps what earlier runs kept as the shipped workflow does (tests/test_publishing.py
+    # runs that one's check and build), restored before the check.
+    shipped = yaml.safe_load((ROOT / "deploy" / "github-actions.yml").read_text(encoding="utf-8"))
+    (shipped_cache,) = [step for step in shipped["jobs"]["build"]["steps"] if step.get("uses", "").startswith("actions/cache@")]
+    caches = [index for index, step in enumerate(build["steps"]) if step == shipped_cache]
+    checks = [index for index, step in enumerate(build["steps"]) if step.get("run") == "courtside check"]
+    assert len(caches) == 1 and caches[0] < checks[0]
     requirements = (folder / "requirements.txt").read_text(encoding="utf-8")
     from courtside import __version__
 

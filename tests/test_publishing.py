@@ -710,6 +710,58 @@ def test_secrets_come_from_the_secret_store() -> None:
     assert not [key for key in gitlab["variables"] if secret.search(key)]
 
 
+# -- The daily job keeps what earlier builds kept -----------------------------------------------
+
+
+# Where the workflow's build job keeps files between runs, and the environment it builds in:
+# GitHub's `actions/cache` step (paths, `~` the runner's home), GitLab's `cache:` entries
+# (paths from the project folder) and the job's COURTSIDE_CACHE_DIR.
+def cached_paths(which: str, studio: Path, home: Path) -> tuple[list[Path], dict[str, str]]:
+    if which == "github":
+        steps = load_yaml(GITHUB)["jobs"]["build"]["steps"]
+        (cache,) = [step for step in steps if step.get("uses", "").startswith("actions/cache@")]
+        build = next(i for i, step in enumerate(steps) if step.get("run") == "mkdocs build --strict")
+        assert steps.index(cache) < build, "the cache is restored before the build"
+        key, restore = cache["with"]["key"], cache["with"]["restore-keys"]
+        assert "${{ github.run_id }}" in key and key.startswith(restore), "each run saves its own; the newest is restored"
+        paths = [line.strip() for line in cache["with"]["path"].splitlines() if line.strip()]
+        return [home / path[2:] if path.startswith("~/") else studio / path for path in paths], {}
+    job = load_yaml(GITLAB)["build"]
+    paths = [path for entry in job["cache"] if entry["key"] != "pip" for path in entry["paths"]]
+    environ = {name: value.replace("$CI_PROJECT_DIR", str(studio)) for name, value in job.get("variables", {}).items()}
+    return [studio / path for path in paths], environ
+
+
+@pytest.mark.parametrize("which", ["github", "gitlab"])
+def test_the_daily_job_caches_every_file_a_build_keeps(tmp_path: Path, which: str) -> None:
+    """The guide's check and build, run in a studio with a history as the job runs them: every
+    file they keep between runs (outside the site and the repository) is in a folder the
+    workflow caches, so the next morning's build evaluates only the new versions."""
+    studio = studio_copy(tmp_path / "studio", date.today())
+    git = ["git", "-c", "user.name=Studio", "-c", "user.email=studio@harbor.example"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "The studio"]):
+        subprocess.run([*git, *command], cwd=studio, check=True)
+    home = tmp_path / "home"
+    home.mkdir()
+    cached, job_environ = cached_paths(which, studio, home)
+    environ = {k: v for k, v in clean_environ().items() if k not in ("COURTSIDE_CACHE_DIR", "XDG_CACHE_HOME")}
+    environ |= {"HOME": str(home), "PATH": f"{BIN}{os.pathsep}{environ.get('PATH', '')}", **job_environ}
+    before = {path for path in studio.rglob("*") if ".git" not in path.relative_to(studio).parts}
+    for command in (["courtside", "check"], ["mkdocs", "build", "--strict"]):
+        run = subprocess.run(command, cwd=studio, env=environ, capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0, run.stdout + run.stderr
+    kept = [
+        path
+        for folder in (studio, home)
+        for path in folder.rglob("*")
+        if path.is_file() and path not in before and not {".git", "site"} & set(path.relative_to(folder).parts)
+    ]
+    names = sorted(path.name for path in kept)
+    assert "answers.json" in names and any(path.parent.name == "history" for path in kept), names
+    outside = [str(path) for path in kept if not any(path.is_relative_to(folder) for folder in cached)]
+    assert outside == []
+
+
 @dataclass(frozen=True)
 class DailyRun:
     studio: Path
