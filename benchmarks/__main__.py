@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from . import run
 from .run import JOBS, PYTHONPATH, benchmark, table, to_json
 
 PARTS = ("build", "check", "serve", "history")
@@ -19,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="numbers of engagements (default: 20 50 200 1000 10000)")
     parser.add_argument("--runs", type=int, default=5, help="timed runs of each command per N (default 5)")
     parser.add_argument("--large-runs", type=int, default=3, help="timed runs when N >= 5,000 (default 3)")
+    parser.add_argument("--memory-runs", type=int, default=1,
+                        help="runs of each build and its floor that sample memory, not timed (default 1)")
     parser.add_argument("--serve-n", type=int, default=None,
                         help="N for the mkdocs serve measurement (default 1000; with --quick the smallest N; 0: skip)")
     parser.add_argument("--edits", type=int, default=5, help="saves timed under mkdocs serve (default 5)")
@@ -37,6 +40,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="write `jobs: K` in the plugin site's mkdocs.yml and run `courtside check --jobs K` "
                              "(default: neither, the plugin's own default)")
     args = parser.parse_args(argv)
+    if args.memory_runs < 1:
+        parser.error(f"--memory-runs {args.memory_runs}: expected 1 or more (the memory of (c))")
+    run.MEMORY_RUNS = args.memory_runs
     if args.jobs is not None:
         if args.jobs < 0:
             parser.error(f"--jobs {args.jobs}: expected 0 (one per CPU) or more")

@@ -37,6 +37,15 @@ RSS from statm instead (PSS <= RSS <= ru_maxrss: it could not raise the peak), a
 sampler waits longer than 20 ms after a slow sample, so as to take at most a quarter of one
 CPU; each run records its sampler's CPU time (`sampler_cpu_s`) and its longest gap between
 two samples (`sample_gap_ms`), the window a spike can hide in.
+
+Even so, a sampled run is not a timed run. A quarter of a CPU is an eighth of this 2-CPU
+machine, and a build in two processes wants both CPUs, where its one-process floor leaves a CPU
+to the sampler; reading smaps_rollup also holds the process's memory map lock against its page
+faults. At N = 1,000 (four alternated rounds, 2026-11-27) the sampler took 1.4 to 1.7 s of
+CPU per build in two processes, and the build's medians were 10.5 s wall and 16.8 s CPU
+sampled against 9.1 s and 15.1 s not; its floor's 9.2 s and 9.0 s against 9.1 s and 8.9 s.
+So the timed runs are not sampled (their peak is the kernel's `ru_maxrss` alone), and the
+memory of (c) comes from `MEMORY_RUNS` more runs of each side, sampled and not timed.
 """
 
 from __future__ import annotations
@@ -187,8 +196,10 @@ class Result:
 
     name: str
     n: int
-    runs: list[Run] = field(default_factory=list)
+    runs: list[Run] = field(default_factory=list)  # timed, not sampled
     floor_runs: list[Run] = field(default_factory=list)
+    memory_runs: list[Run] = field(default_factory=list)  # sampled, not timed: (c)
+    floor_memory_runs: list[Run] = field(default_factory=list)
     command: str = ""
     floor_command: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -199,9 +210,14 @@ class Result:
         return statistics.median(getattr(r, what) for r in runs) if runs else float("nan")
 
     def peak(self, floor: bool = False, what: str = "peak_mb") -> float:
-        # The largest peak memory of any run (or another memory figure of Run), MB.
-        runs = self.floor_runs if floor else self.runs
-        return max((getattr(r, what) for r in runs), default=float("nan"))
+        # The largest peak memory of any run, timed or sampled (or another memory figure of
+        # Run), MB; a figure a run did not take (nan) is left out.
+        runs = self.floor_runs + self.floor_memory_runs if floor else self.runs + self.memory_runs
+        return max((value for r in runs if (value := getattr(r, what)) == value), default=float("nan"))
+
+    def processes(self) -> int:
+        # The most processes a sampled run saw at once (0: none was sampled).
+        return max((r.processes for r in self.runs + self.memory_runs), default=0)
 
 
 def tool(name: str) -> list[str]:
@@ -216,6 +232,10 @@ PYTHONPATH: list[str] = []
 JOBS: list[int] = []
 """`--jobs K`: K is written as the plugin's `jobs` option and passed to `courtside check --jobs`.
 Empty: the plugin's default, nothing written and no flag."""
+
+MEMORY_RUNS = 1
+"""Runs of a build and of its floor made only to sample their memory ((c)), after the timed
+runs (`--memory-runs`); their times are not used."""
 
 SAMPLE_EVERY = 0.02
 """Seconds between two samples of a command's process tree memory."""
@@ -349,7 +369,8 @@ class TreeMemory:
     # End sampling (after the process ended, before it is reaped, so its pid is not reused meanwhile).
     def stop(self) -> TreeMemory:
         self._stop.set()
-        self._thread.join()
+        if self._thread.ident is not None:  # started
+            self._thread.join()
         return self
 
 
@@ -362,8 +383,10 @@ def environment() -> dict[str, str]:
     return env
 
 
-def run_once(argv: Sequence[str], cwd: Path, timeout: float, log: Path | None = None) -> Run:
-    # Run one command to its end; wall time, CPU time, and peak memory of its whole process tree.
+def run_once(argv: Sequence[str], cwd: Path, timeout: float, log: Path | None = None, sample: bool = False) -> Run:
+    # Run one command to its end; wall time, CPU time, its largest process's max RSS, and with
+    # `sample` the peak memory of its whole process tree (see the module's docstring: a
+    # sampled run's times are not the command's own).
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     try:
         harness_kb = own_high_water_kb()
@@ -371,7 +394,9 @@ def run_once(argv: Sequence[str], cwd: Path, timeout: float, log: Path | None = 
         process = subprocess.Popen(
             list(argv), cwd=cwd, env=environment(), stdout=out, stderr=out, start_new_session=True
         )
-        memory = TreeMemory(process.pid).start()
+        memory = TreeMemory(process.pid)
+        if sample:
+            memory.start()
         killer = threading.Timer(timeout, lambda: _kill_group(process.pid))
         killer.start()
         try:
@@ -387,13 +412,18 @@ def run_once(argv: Sequence[str], cwd: Path, timeout: float, log: Path | None = 
     finally:
         if log:
             out.close()  # type: ignore[union-attr]
-    maxrss_mb, tree_mb, harness_mb = usage.ru_maxrss / 1024, memory.peak_kb / 1024, harness_kb / 1024
+    nan = float("nan")
+    maxrss_mb, harness_mb = usage.ru_maxrss / 1024, harness_kb / 1024
+    tree_mb = memory.peak_kb / 1024 if sample else nan
     # ru_maxrss at or under this process's own high-water mark may be ours (see own_high_water_kb).
-    peak_mb = max(tree_mb, maxrss_mb) if maxrss_mb > harness_mb else tree_mb
+    peak_mb = tree_mb
+    if maxrss_mb > harness_mb:
+        peak_mb = max(tree_mb, maxrss_mb) if sample else maxrss_mb
     return Run(
         wall, usage.ru_utime + usage.ru_stime, peak_mb, process.returncode,
         maxrss_mb=maxrss_mb, tree_mb=tree_mb, harness_mb=harness_mb, processes=memory.processes,
-        samples=memory.samples, sample_gap_ms=memory.longest_gap_s * 1000, sampler_cpu_s=memory.cpu_s,
+        samples=memory.samples, sample_gap_ms=memory.longest_gap_s * 1000 if sample else nan,
+        sampler_cpu_s=memory.cpu_s if sample else nan,
     )
 
 
@@ -424,9 +454,11 @@ def make_sites(root: Path, n: int, seed: int) -> Sites:
 
 
 def alternate(
-    result: Result, argv: list[str], floor_argv: list[str], sites: Sites, runs: int, warmup: bool, timeout: float
+    result: Result, argv: list[str], floor_argv: list[str], sites: Sites, runs: int, warmup: bool, timeout: float,
+    memory_runs: int = 0,
 ) -> Result:
-    # Run the command and its floor in turn (so that a busy moment hits both), `runs` times each.
+    # Run the command and its floor in turn (so that a busy moment hits both), `runs` timed
+    # times each, then `memory_runs` sampled times each for their memory.
     log = sites.plugin.parent / f"{result.name}.log"
     if warmup:
         run_once(argv, sites.plugin, timeout, log)
@@ -434,7 +466,10 @@ def alternate(
     for _ in range(runs):
         result.runs.append(run_once(argv, sites.plugin, timeout, log))
         result.floor_runs.append(run_once(floor_argv, sites.floor, timeout, log))
-    failed = [r.rc for r in result.runs + result.floor_runs if r.rc != 0]
+    for _ in range(memory_runs):
+        result.memory_runs.append(run_once(argv, sites.plugin, timeout, log, sample=True))
+        result.floor_memory_runs.append(run_once(floor_argv, sites.floor, timeout, log, sample=True))
+    failed = [r.rc for r in result.runs + result.floor_runs + result.memory_runs + result.floor_memory_runs if r.rc != 0]
     if failed:
         raise RuntimeError(f"{result.name} at N={sites.n}: a command failed (exit {failed[0]}); see {log}")
     return result
@@ -445,7 +480,7 @@ def measure_build(sites: Sites, runs: int, warmup: bool) -> Result:
     build = [*tool("mkdocs"), "build", "-q", "-f", "mkdocs.yml", "-d", "site"]
     result = Result("build", sites.n, command=" ".join(build[-6:]), floor_command="same, no plugin")
     timeout = 120 + sites.n * 0.2
-    return alternate(result, build, build, sites, runs, warmup, timeout)
+    return alternate(result, build, build, sites, runs, warmup, timeout, MEMORY_RUNS)
 
 
 HISTORY_COMMITS = 300
@@ -745,6 +780,8 @@ MEMORY_NOTE = (
     "(c) peak memory, MB: the largest sum of PSS over the command's process and all its descendants, "
     f"sampled every {SAMPLE_EVERY * 1000:.0f} ms or more, or the largest single process's max RSS (ru_maxrss) "
     "where that is more (for a command that does not fork: its max RSS, as before); the largest of the runs. "
+    "The sum is sampled in runs of their own (--memory-runs, after the timed ones), since sampling slows a "
+    "command in two processes on two CPUs; the timed runs give their max RSS alone. "
     "A ru_maxrss not above the harness's own peak RSS (which a started command inherits) is left out. "
     "ru_maxrss alone is in the lines above and in --json (maxrss_mb, harness_mb)."
 )
@@ -783,7 +820,7 @@ def summary(result: Result) -> str:
         line += f" (sampled tree sum {result.peak(what='tree_mb'):.0f} vs {result.peak(floor=True, what='tree_mb'):.0f},"
         line += f" largest process's max RSS {result.peak(what='maxrss_mb'):.0f}"
         line += f" vs {result.peak(floor=True, what='maxrss_mb'):.0f};"
-        line += f" up to {max(r.processes for r in result.runs)} process(es))"
+        line += f" up to {result.processes()} process(es))" if result.memory_runs else ")"
     if result.extra:
         line += f"; {result.extra}"
     return line

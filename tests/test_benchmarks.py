@@ -6,6 +6,8 @@ sure `make bench` keeps working as the core and the pages change.
 
 from __future__ import annotations
 
+import json
+import math
 import re
 import subprocess
 import sys
@@ -84,7 +86,8 @@ def test_generator_is_seeded() -> None:
 
 def test_benchmark_command_runs_end_to_end(tmp_path: Path) -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--n", "20", "--quick", "--workdir", str(tmp_path)],
+        [sys.executable, "-m", "benchmarks", "--n", "20", "--quick", "--workdir", str(tmp_path),
+         "--json", str(tmp_path / "runs.json")],
         cwd=REPO, capture_output=True, text=True, timeout=600,
     )
     assert out.returncode == 0, out.stderr[-3000:]
@@ -95,6 +98,11 @@ def test_benchmark_command_runs_end_to_end(tmp_path: Path) -> None:
                 "(e) build with history of 300 commits (cache kept), wall s"):
         assert re.search(re.escape(row) + r" +\| 20 +\| \d+(\.\d+)? ", table), row
     assert "mkdocs-material: " in table and "cpus: " in table
+    # The build's timed runs are not sampled; its memory comes from a sampled run of each side.
+    (build,) = [r for r in json.loads((tmp_path / "runs.json").read_text())["results"] if r["name"] == "build"]
+    assert [r["samples"] for r in build["runs"] + build["floor_runs"]] == [0, 0]
+    assert len(build["memory_runs"]) == len(build["floor_memory_runs"]) == 1
+    assert build["memory_runs"][0]["samples"] > 0 and build["floor_memory_runs"][0]["samples"] > 0
     # Both sites really contain the 20 client pages (the plugin's from the engagement files).
     for site in ("plugin", "floor"):
         assert len(list((tmp_path / "n20" / site / "site" / "c").glob("*/index.html"))) == 20
@@ -104,7 +112,7 @@ def test_peak_memory_sums_the_process_tree(tmp_path: Path) -> None:
     # What the harness measures for a command that forks: SHARED = 100 MB filled before the
     # forks, OWN = 100 MB filled by the parent and by the child each after them; held 1 s
     # (about 50 samples at 20 ms; no time is asserted).
-    run = run_once([sys.executable, "-c", TREE, "100", "100", "1.0"], tmp_path, timeout=120)
+    run = run_once([sys.executable, "-c", TREE, "100", "100", "1.0"], tmp_path, timeout=120, sample=True)
     assert run.rc == 0
     assert run.processes == 3  # parent, child and grandchild: the walk reaches the grandchild
     assert run.samples >= 2
@@ -128,11 +136,25 @@ def test_peak_memory_leaves_out_the_harness_own_high_water_mark(tmp_path: Path) 
     # process: `/bin/true` (about 1 MB of its own) reports this test process's peak as its
     # ru_maxrss. That figure must not become the command's peak memory.
     ballast = b"b" * (64 * 1024 * 1024)  # this process holds at least 64 MB while /bin/true starts
-    run = run_once(["/bin/true"], tmp_path, timeout=60)
+    run = run_once(["/bin/true"], tmp_path, timeout=60, sample=True)
     assert run.rc == 0 and len(ballast) == 64 * 1024 * 1024
     assert run.harness_mb > 64
     assert run.maxrss_mb >= 64  # the inherited mark: not /bin/true's own memory
     assert run.peak_mb == run.tree_mb < 5  # only what was sampled of /bin/true itself (often nothing)
+    # Not sampled (a timed run): no figure at all, rather than the harness's.
+    timed = run_once(["/bin/true"], tmp_path, timeout=60)
+    assert timed.rc == 0 and timed.maxrss_mb >= 64 and timed.samples == 0
+    assert math.isnan(timed.peak_mb) and math.isnan(timed.tree_mb)
+
+
+def test_a_timed_run_is_not_sampled_and_keeps_its_max_rss(tmp_path: Path) -> None:
+    # The tree of the test above, not sampled: no thread read /proc while it ran (a sample
+    # costs the command CPU and page faults: benchmarks/run.py), and its peak is the kernel's
+    # max RSS of its largest process (about 210 MB: SHARED + OWN).
+    run = run_once([sys.executable, "-c", TREE, "100", "100", "1.0"], tmp_path, timeout=120)
+    assert run.rc == 0
+    assert run.samples == 0 and run.processes == 0 and math.isnan(run.sampler_cpu_s)
+    assert math.isnan(run.tree_mb) and run.peak_mb == run.maxrss_mb > 200
 
 
 def test_process_tree_walks_agree_and_pss_splits_shared_pages() -> None:
