@@ -7,7 +7,6 @@ import json
 import sys
 from pathlib import Path
 
-from . import run
 from .run import JOBS, PYTHONPATH, benchmark, table, to_json
 
 PARTS = ("build", "check", "serve", "history")
@@ -42,7 +41,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.memory_runs < 1:
         parser.error(f"--memory-runs {args.memory_runs}: expected 1 or more (the memory of (c))")
-    run.MEMORY_RUNS = args.memory_runs
     if args.jobs is not None:
         if args.jobs < 0:
             parser.error(f"--jobs {args.jobs}: expected 0 (one per CPU) or more")
@@ -58,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     results, info = benchmark(
         args.n, runs, args.large_runs, edits, serve_n or None, args.seed, args.workdir, set(args.only), args.quick,
         history_n=(args.history_n if args.history_n is not None else (min(args.n) if args.quick else 50)) or None,
+        memory_runs=args.memory_runs,
     )
     serve_measured = bool(serve_n) and "serve" in args.only
     note = (

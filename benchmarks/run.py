@@ -45,7 +45,7 @@ faults. At N = 1,000 (four alternated rounds, 2026-11-27) the sampler took 1.4 t
 CPU per build in two processes, and the build's medians were 10.5 s wall and 16.8 s CPU
 sampled against 9.1 s and 15.1 s not; its floor's 9.2 s and 9.0 s against 9.1 s and 8.9 s.
 So the timed runs are not sampled (their peak is the kernel's `ru_maxrss` alone), and the
-memory of (c) comes from `MEMORY_RUNS` more runs of each side, sampled and not timed.
+memory of (c) comes from more runs of each side (`--memory-runs`, default 1), sampled and not timed.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ import atexit
 import compileall
 import contextlib
 import importlib.metadata
+import math
 import os
 import platform
 import re
@@ -213,7 +214,7 @@ class Result:
         # The largest peak memory of any run, timed or sampled (or another memory figure of
         # Run), MB; a figure a run did not take (nan) is left out.
         runs = self.floor_runs + self.floor_memory_runs if floor else self.runs + self.memory_runs
-        return max((value for r in runs if (value := getattr(r, what)) == value), default=float("nan"))
+        return max((value for r in runs if not math.isnan(value := getattr(r, what))), default=float("nan"))
 
     def processes(self) -> int:
         # The most processes a sampled run saw at once (0: none was sampled).
@@ -232,10 +233,6 @@ PYTHONPATH: list[str] = []
 JOBS: list[int] = []
 """`--jobs K`: K is written as the plugin's `jobs` option and passed to `courtside check --jobs`.
 Empty: the plugin's default, nothing written and no flag."""
-
-MEMORY_RUNS = 1
-"""Runs of a build and of its floor made only to sample their memory ((c)), after the timed
-runs (`--memory-runs`); their times are not used."""
 
 SAMPLE_EVERY = 0.02
 """Seconds between two samples of a command's process tree memory."""
@@ -475,12 +472,13 @@ def alternate(
     return result
 
 
-def measure_build(sites: Sites, runs: int, warmup: bool) -> Result:
-    # (a) and (c): `mkdocs build` with the plugin against the plain-Markdown floor.
+def measure_build(sites: Sites, runs: int, warmup: bool, memory_runs: int = 1) -> Result:
+    # (a) and (c): `mkdocs build` with the plugin against the plain-Markdown floor; (c) from
+    # `memory_runs` sampled runs of each, after the timed ones.
     build = [*tool("mkdocs"), "build", "-q", "-f", "mkdocs.yml", "-d", "site"]
     result = Result("build", sites.n, command=" ".join(build[-6:]), floor_command="same, no plugin")
     timeout = 120 + sites.n * 0.2
-    return alternate(result, build, build, sites, runs, warmup, timeout, MEMORY_RUNS)
+    return alternate(result, build, build, sites, runs, warmup, timeout, memory_runs)
 
 
 HISTORY_COMMITS = 300
@@ -851,6 +849,7 @@ def compile_package() -> str:
 def benchmark(
     ns: Sequence[int], runs: int, large_runs: int, edits: int, serve_n: int | None, seed: int,
     workdir: Path | None, parts: set[str], quick: bool, echo=print, history_n: int | None = 50,
+    memory_runs: int = 1,
 ) -> tuple[list[Result], dict[str, str]]:
     # Generate the sites and run every measurement asked for.
     info = machine()
@@ -876,7 +875,7 @@ def benchmark(
             warmup = not quick and n < 5000
             if "build" in parts and n in ns:
                 echo(f"N={n:,}: mkdocs build x{k} (and its floor)...", flush=True)
-                results.append(measure_build(sites, k, warmup))
+                results.append(measure_build(sites, k, warmup, memory_runs))
                 echo(summary(results[-1]), flush=True)
             if "check" in parts and n in ns:
                 echo(f"N={n:,}: check x{k} (and its floor)...", flush=True)
